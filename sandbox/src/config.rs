@@ -1,0 +1,163 @@
+// Who may use the Sandbox: registered OAuth clients (per dialect) and token lifetimes.
+// Loaded from a JSON file by the server; `Config::default()` works for local use.
+
+use serde::{Deserialize, Serialize};
+
+/// Which simulated provider a client is registered with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Dialect {
+    Academy,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ClientConfig {
+    pub dialect: Dialect,
+    pub client_id: String,
+    pub client_secret: String,
+    /// Exact redirect URIs; a loopback one (127.0.0.1, [::1], localhost) matches any port (RFC 8252 §7.3).
+    pub redirect_uris: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    pub clients: Vec<ClientConfig>,
+    /// Academy access-token lifetime, in minutes (the spec's sample says 5).
+    pub academy_access_minutes: u64,
+    /// Academy refresh-token lifetime, in minutes (the spec's sample says 5).
+    pub academy_refresh_minutes: u64,
+}
+
+pub const ACADEMY_CLIENT_ID: &str = "academy-sandbox-client";
+pub const ACADEMY_CLIENT_SECRET: &str = "academy-sandbox-secret";
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            clients: vec![ClientConfig {
+                dialect: Dialect::Academy,
+                client_id: ACADEMY_CLIENT_ID.into(),
+                client_secret: ACADEMY_CLIENT_SECRET.into(),
+                redirect_uris: vec![
+                    "http://127.0.0.1/callback".into(),
+                    "http://localhost/callback".into(),
+                ],
+            }],
+            academy_access_minutes: 5,
+            academy_refresh_minutes: 5,
+        }
+    }
+}
+
+impl Config {
+    pub fn from_json(text: &str) -> Result<Config, String> {
+        let config: Config =
+            serde_json::from_str(text).map_err(|e| format!("sandbox config: {e}"))?;
+        for client in &config.clients {
+            if client.client_id.trim().is_empty() {
+                return Err("sandbox config: a client has an empty client_id".into());
+            }
+            if client.redirect_uris.is_empty() {
+                return Err(format!(
+                    "sandbox config: client {:?} has no redirect_uris",
+                    client.client_id
+                ));
+            }
+        }
+        Ok(config)
+    }
+
+    pub fn client(&self, dialect: Dialect, client_id: &str) -> Option<&ClientConfig> {
+        self.clients
+            .iter()
+            .find(|c| c.dialect == dialect && c.client_id == client_id)
+    }
+}
+
+impl ClientConfig {
+    /// Exact match, except that a registered loopback URI accepts any port (RFC 8252 §7.3).
+    pub fn allows_redirect(&self, candidate: &str) -> bool {
+        self.redirect_uris
+            .iter()
+            .any(|registered| redirect_matches(registered, candidate))
+    }
+}
+
+fn redirect_matches(registered: &str, candidate: &str) -> bool {
+    if registered == candidate {
+        return true;
+    }
+    match (split_loopback(registered), split_loopback(candidate)) {
+        (Some((scheme_a, host_a, rest_a)), Some((scheme_b, host_b, rest_b))) => {
+            scheme_a == scheme_b && host_a == host_b && rest_a == rest_b
+        }
+        _ => false,
+    }
+}
+
+/// For `http://<loopback>[:port]/rest`, returns (scheme, host, rest) without the port.
+fn split_loopback(uri: &str) -> Option<(&str, &str, &str)> {
+    let (scheme, after) = uri.split_once("://")?;
+    if scheme != "http" {
+        return None;
+    }
+    let slash = after.find('/').unwrap_or(after.len());
+    let (authority, rest) = after.split_at(slash);
+    let host = if authority.starts_with('[') {
+        let end = authority.find(']')?;
+        &authority[..=end]
+    } else {
+        authority.split(':').next()?
+    };
+    let port = &authority[host.len()..];
+    if !(port.is_empty()
+        || (port.starts_with(':') && port[1..].bytes().all(|b| b.is_ascii_digit())))
+    {
+        return None;
+    }
+    matches!(host, "127.0.0.1" | "localhost" | "[::1]").then_some((scheme, host, rest))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client(uris: &[&str]) -> ClientConfig {
+        ClientConfig {
+            dialect: Dialect::Academy,
+            client_id: "c".into(),
+            client_secret: "s".into(),
+            redirect_uris: uris.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn loopback_redirects_match_any_port_but_nothing_else() {
+        let c = client(&["http://127.0.0.1/callback"]);
+        assert!(c.allows_redirect("http://127.0.0.1:8080/callback"));
+        assert!(c.allows_redirect("http://127.0.0.1/callback"));
+        assert!(!c.allows_redirect("http://127.0.0.1:8080/callback/"));
+        assert!(!c.allows_redirect("http://127.0.0.1:8080/other"));
+        assert!(!c.allows_redirect("http://localhost:8080/callback"));
+        assert!(!c.allows_redirect("http://127.0.0.1.evil.com/callback"));
+        assert!(!c.allows_redirect("http://127.0.0.1:80x/callback"));
+        assert!(!c.allows_redirect("https://127.0.0.1/callback"));
+    }
+
+    #[test]
+    fn other_redirects_match_exactly() {
+        let c = client(&["https://www.integromat.com/oauth/cb/app"]);
+        assert!(c.allows_redirect("https://www.integromat.com/oauth/cb/app"));
+        assert!(!c.allows_redirect("https://www.integromat.com:444/oauth/cb/app"));
+        assert!(!c.allows_redirect("https://www.integromat.com/oauth/cb/app?x=1"));
+    }
+
+    #[test]
+    fn config_errors_name_the_problem() {
+        let err = Config::from_json(r#"{"clients":[{"dialect":"academy","client_id":"a","client_secret":"b","redirect_uris":[]}]}"#).unwrap_err();
+        assert!(err.contains("no redirect_uris"), "{err}");
+        let err = Config::from_json("{nope").unwrap_err();
+        assert!(err.starts_with("sandbox config:"), "{err}");
+    }
+}

@@ -1,0 +1,96 @@
+// The one place that talks to the network: requests as plain data, routed through the proxy
+// when an upstream covers the host, sent with fetch without following redirects; timing and size kept.
+
+pub mod fetch;
+mod raw;
+
+pub use fetch::send;
+pub use raw::{redact_text, render_request, render_response};
+
+use serde::{Deserialize, Serialize};
+
+/// A request as data: absolute URL of the real target, before routing.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HttpRequest {
+    pub method: String,
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Option<String>,
+}
+
+impl HttpRequest {
+    pub fn new(method: &str, url: impl Into<String>) -> Self {
+        HttpRequest {
+            method: method.to_string(),
+            url: url.into(),
+            headers: Vec::new(),
+            body: None,
+        }
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    pub fn body(mut self, content_type: &str, body: String) -> Self {
+        self.body = Some(body);
+        self.header("Content-Type", content_type)
+    }
+
+    pub fn header_value(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HttpResponse {
+    pub status: u16,
+    pub status_text: String,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+    /// Milliseconds from sending to the whole body read.
+    pub elapsed_ms: f64,
+}
+
+impl HttpResponse {
+    pub fn header_value(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn content_type(&self) -> &str {
+        self.header_value("content-type").unwrap_or("")
+    }
+}
+
+/// Why a request produced no HTTP answer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum NetError {
+    /// The URL could not be used (bad input, or a rule refused it).
+    Refused(String),
+    /// fetch failed: offline, DNS, CORS refused, connection reset.
+    Network(String),
+    Timeout(u32),
+}
+
+impl NetError {
+    pub fn message(&self) -> String {
+        match self {
+            NetError::Refused(why) => why.clone(),
+            NetError::Network(why) => format!(
+                "The request did not reach a server ({why}). Usually: the proxy or Sandbox is not running, \
+                 the network is down, or the server does not allow this page's origin (CORS)."
+            ),
+            NetError::Timeout(s) => format!("No answer within {s} seconds; the server may be overloaded or hanging."),
+        }
+    }
+}
+
+/// The header the proxy requires on every forwarded request.
+pub const PROXY_HEADER: &str = "X-Handshake-Proxy";

@@ -1,0 +1,13 @@
+// Handshake: an OAuth2 playground and API explorer that runs entirely in the browser.
+// Protocol logic (oauth, providers, session, http, url) is plain Rust; ui/ holds the Leptos views.
+
+pub mod boot;
+pub mod client;
+pub mod config;
+pub mod http;
+pub mod oauth;
+pub mod providers;
+pub mod session;
+pub mod types;
+pub mod ui;
+pub mod url;

@@ -1,0 +1,347 @@
+// Step 2: the redirect back (RFC 6749 §4.1.2): parse what arrived, then check it against the
+// pending request this tab stored. Any doubt about `state` stops the flow before a token request.
+
+use super::FlowError;
+use crate::types::{AuthCode, PkceVerifier, State};
+use serde::{Deserialize, Serialize};
+
+/// The pending authorization request, stored per attempt and used once.
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+pub struct FlowRecord {
+    pub state: State,
+    pub verifier: Option<PkceVerifier>,
+    pub provider_id: String,
+    pub client_id: String,
+    pub redirect_uri: String,
+    pub scopes: Vec<String>,
+    /// Milliseconds since the epoch when the user left for the provider.
+    pub created_at: f64,
+}
+
+/// A pending request may be completed within this time.
+pub const FLOW_TTL_MS: f64 = 15.0 * 60_000.0;
+
+/// What the callback URL carried.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CallbackParams {
+    pub code: Option<String>,
+    pub state: Option<String>,
+    pub error: Option<String>,
+    /// `error_description` (RFC 6749) or Make's `error.message`.
+    pub error_description: Option<String>,
+    /// Tokens in the URL: an implicit-flow answer this app never asked for.
+    pub implicit_token: bool,
+    /// A parameter that appeared twice (RFC 6749 §3.1 forbids it).
+    pub duplicate: Option<String>,
+}
+
+impl CallbackParams {
+    pub fn is_empty(&self) -> bool {
+        self.code.is_none()
+            && self.state.is_none()
+            && self.error.is_none()
+            && self.error_description.is_none()
+    }
+}
+
+/// Parses a callback's query string and fragment (each without its leading '?' / '#').
+pub fn parse_callback(query: &str, fragment: &str) -> CallbackParams {
+    let mut p = CallbackParams::default();
+    let non_empty = |v: &str| (!v.trim().is_empty()).then(|| v.to_string());
+    let mut seen: Vec<std::borrow::Cow<str>> = Vec::new();
+    for (source, text) in [("query", query), ("fragment", fragment)] {
+        for (key, value) in form_urlencoded::parse(text.trim_start_matches(['?', '#']).as_bytes()) {
+            let repeated = seen.contains(&key);
+            if !repeated {
+                seen.push(key.clone());
+            }
+            match key.as_ref() {
+                "access_token" | "id_token" | "token_type" => p.implicit_token = true,
+                // The fragment is never where an authorization-code answer lives.
+                _ if source == "fragment" => {}
+                "code" | "state" | "error" if repeated && source == "query" => {
+                    p.duplicate = Some(key.into_owned())
+                }
+                "code" => p.code = non_empty(&value),
+                "state" => p.state = Some(value.into_owned()),
+                "error" => p.error = non_empty(&value),
+                "error_description" | "error.message" | "error[message]" | "message"
+                    if p.error_description.is_none() =>
+                {
+                    p.error_description = non_empty(&value)
+                }
+                _ => {}
+            }
+        }
+    }
+    p
+}
+
+/// What this tab knows about the state that came back.
+pub enum Lookup {
+    Pending(FlowRecord),
+    /// A record with this state was already used: a reload or a replayed callback.
+    Completed,
+    Unknown,
+}
+
+/// The checks, in order: no implicit leftovers, a state, a known and fresh state, no provider
+/// error, a code. Success yields the code and the record it belongs to.
+pub fn validate_callback(
+    params: &CallbackParams,
+    lookup: Lookup,
+    now: f64,
+) -> Result<(AuthCode, FlowRecord), FlowError> {
+    if params.implicit_token {
+        return Err(FlowError::new(
+            "implicit_token_in_url",
+            "Tokens arrived in the address bar",
+            "The provider put an access token in the URL (the implicit flow). Handshake only uses the \
+             authorization-code flow, so this answer is rejected: tokens in URLs leak through history and logs.",
+        ));
+    }
+    if let Some(name) = &params.duplicate {
+        return Err(FlowError::new(
+            "duplicate_parameter",
+            "The answer repeats a parameter",
+            format!("{name} appears more than once, which RFC 6749 §3.1 forbids; the answer may have been tampered with."),
+        ));
+    }
+    if params.is_empty() {
+        return Err(FlowError::new(
+            "nothing_to_complete",
+            "No sign-in in progress here",
+            "This page finishes a sign-in when a provider sends you back to it. Start from the home page.",
+        ));
+    }
+    let Some(state) = params.state.as_deref().filter(|s| !s.is_empty()) else {
+        return Err(FlowError::new(
+            "state_missing",
+            "The answer carries no state",
+            "Handshake sends a random state with every sign-in and accepts only answers that return it. \
+             An answer without one could have been started by someone else, so no token was requested. \
+             If this provider never returns state, paste the URL you landed on into the home page instead.",
+        ));
+    };
+    let record = match lookup {
+        Lookup::Pending(record) if record.state.as_str() == state => record,
+        Lookup::Completed => {
+            return Err(FlowError::new(
+                "already_completed",
+                "This sign-in already completed",
+                "The answer was used once already (a reload or a second visit of the same link). \
+                 Your session is on the home page; nothing was sent again.",
+            ))
+        }
+        _ => {
+            return Err(FlowError::new(
+                "state_mismatch",
+                "State did not match",
+                "This answer is not for a request this tab sent, so no token was requested. It can happen \
+                 when you sign in from another tab, restart the browser mid-way, or follow a link someone \
+                 else made. Start again from the home page.",
+            ))
+        }
+    };
+    if now - record.created_at > FLOW_TTL_MS {
+        return Err(FlowError::new(
+            "flow_expired",
+            "This sign-in took too long",
+            "More than 15 minutes passed since you left for the provider; start again.",
+        ));
+    }
+    if let Some(code) = params
+        .error
+        .as_deref()
+        .or(params.error_description.as_deref().map(|_| "error"))
+    {
+        let said = params.error_description.clone().unwrap_or_default();
+        let (title, why) = explain_provider_error(code);
+        let detail = if said.is_empty() {
+            why.to_string()
+        } else {
+            format!("The provider said: \u{201c}{said}\u{201d}. {why}")
+        };
+        return Err(FlowError::new(
+            &format!("provider_error:{code}"),
+            title,
+            detail,
+        ));
+    }
+    let Some(code) = params.code.as_deref() else {
+        return Err(FlowError::new(
+            "code_missing",
+            "No authorization code in the answer",
+            "The provider came back without a code or an error. Check the redirect URI and try again.",
+        ));
+    };
+    Ok((AuthCode::new(code), record))
+}
+
+/// Plain words for RFC 6749 §4.1.2.1 error codes (and Make's message-only errors).
+pub fn explain_provider_error(code: &str) -> (&'static str, &'static str) {
+    match code {
+        "access_denied" => (
+            "Access was denied",
+            "Someone pressed Deny on the consent screen. Authorize again and choose Allow.",
+        ),
+        "invalid_scope" => (
+            "The provider refused the scopes",
+            "A scope is unknown or required one is missing (the Academy needs connect). Adjust the scopes and retry.",
+        ),
+        "unsupported_response_type" => (
+            "The provider does not support this response type",
+            "Handshake asks for response_type=code; this provider or client is not set up for it.",
+        ),
+        "unauthorized_client" => (
+            "This client may not use this flow",
+            "The application is not allowed the authorization-code grant; check its registration.",
+        ),
+        "invalid_request" => (
+            "The provider found the request malformed",
+            "A required parameter is missing or invalid: check the client id and redirect URI.",
+        ),
+        "server_error" | "temporarily_unavailable" => (
+            "The provider had a problem",
+            "It failed on its side; waiting a moment and trying again usually helps.",
+        ),
+        _ => (
+            "The provider returned an error",
+            "It did not issue a code. Check the client id, redirect URI and scopes, then try again.",
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(state: &str, created_at: f64) -> FlowRecord {
+        FlowRecord {
+            state: State::new(state),
+            verifier: None,
+            provider_id: "p".into(),
+            client_id: "c".into(),
+            redirect_uri: "http://127.0.0.1:8080/callback".into(),
+            scopes: vec!["connect".into()],
+            created_at,
+        }
+    }
+
+    fn check(query: &str, lookup: Lookup) -> Result<(AuthCode, FlowRecord), FlowError> {
+        validate_callback(&parse_callback(query, ""), lookup, 1_000.0)
+    }
+
+    #[test]
+    fn state_missing_mismatched_or_reused_stops_the_flow() {
+        assert_eq!(
+            check("code=abc", Lookup::Pending(record("s1", 0.0)))
+                .unwrap_err()
+                .code,
+            "state_missing"
+        );
+        assert_eq!(
+            check("code=abc&state=", Lookup::Unknown).unwrap_err().code,
+            "state_missing"
+        );
+        assert_eq!(
+            check("code=abc&state=zz", Lookup::Unknown)
+                .unwrap_err()
+                .code,
+            "state_mismatch"
+        );
+        assert_eq!(
+            check("code=abc&state=zz", Lookup::Pending(record("s1", 0.0)))
+                .unwrap_err()
+                .code,
+            "state_mismatch"
+        );
+        assert_eq!(
+            check("code=abc&state=s1", Lookup::Completed)
+                .unwrap_err()
+                .code,
+            "already_completed"
+        );
+    }
+
+    #[test]
+    fn implicit_tokens_are_rejected_wherever_they_are() {
+        let p = parse_callback("", "access_token=x&state=s1");
+        assert_eq!(
+            validate_callback(&p, Lookup::Pending(record("s1", 0.0)), 0.0)
+                .unwrap_err()
+                .code,
+            "implicit_token_in_url"
+        );
+        assert_eq!(
+            check(
+                "code=a&state=s1&access_token=x",
+                Lookup::Pending(record("s1", 0.0))
+            )
+            .unwrap_err()
+            .code,
+            "implicit_token_in_url"
+        );
+    }
+
+    #[test]
+    fn provider_errors_are_explained_including_makes_error_message() {
+        let e = check(
+            "error=access_denied&error_description=User+said+no&state=s1",
+            Lookup::Pending(record("s1", 0.0)),
+        )
+        .unwrap_err();
+        assert_eq!(e.code, "provider_error:access_denied");
+        assert!(e.detail.contains("User said no") && e.detail.contains("Deny"));
+        let e = check(
+            "error.message=Scope+connect+is+required&state=s1",
+            Lookup::Pending(record("s1", 0.0)),
+        )
+        .unwrap_err();
+        assert_eq!(e.code, "provider_error:error");
+        assert!(
+            e.detail.contains("Scope connect is required"),
+            "{}",
+            e.detail
+        );
+    }
+
+    #[test]
+    fn stale_records_empty_pages_and_codeless_answers_fail_clearly() {
+        let e = validate_callback(
+            &parse_callback("code=a&state=s1", ""),
+            Lookup::Pending(record("s1", 0.0)),
+            FLOW_TTL_MS + 1.0,
+        )
+        .unwrap_err();
+        assert_eq!(e.code, "flow_expired");
+        assert_eq!(
+            check("", Lookup::Unknown).unwrap_err().code,
+            "nothing_to_complete"
+        );
+        assert_eq!(
+            check("state=s1", Lookup::Pending(record("s1", 0.0)))
+                .unwrap_err()
+                .code,
+            "code_missing"
+        );
+    }
+
+    #[test]
+    fn a_good_answer_yields_the_code_and_its_record() {
+        let (code, rec) =
+            check("code=abc%2F1&state=s1", Lookup::Pending(record("s1", 0.0))).unwrap();
+        assert_eq!(code.expose(), "abc/1");
+        assert_eq!(rec.client_id, "c");
+    }
+
+    #[test]
+    fn repeated_parameters_are_rejected() {
+        let e = check(
+            "state=s1&state=b&code=1",
+            Lookup::Pending(record("s1", 0.0)),
+        )
+        .unwrap_err();
+        assert_eq!(e.code, "duplicate_parameter");
+    }
+}

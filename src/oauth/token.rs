@@ -1,0 +1,585 @@
+// Step 3: the token request per dialect (RFC 6749 §4.1.3, §6) and the parsing of its
+// answer (§5.1, §5.2), including the Academy's minutes and Make's `error.message` shape.
+
+use super::FlowError;
+use crate::http::{HttpRequest, HttpResponse};
+use crate::providers::{BodyEncoding, Provider};
+use crate::types::{AccessToken, AuthCode, ClientId, ClientSecret, PkceVerifier, RefreshToken};
+use serde::{Deserialize, Serialize};
+
+/// Who is asking: the secret is `None` when the proxy holds it (or the client is public).
+pub struct ClientAuth<'a> {
+    pub client_id: &'a ClientId,
+    pub client_secret: Option<&'a ClientSecret>,
+}
+
+/// Tokens as granted, with expiry converted to absolute times in milliseconds.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TokenSet {
+    pub access_token: AccessToken,
+    pub token_type: Option<String>,
+    /// `expires_in` as the provider sent it, in the provider's unit.
+    pub expires_in: Option<f64>,
+    pub expires_at: Option<f64>,
+    pub refresh_token: Option<RefreshToken>,
+    pub refresh_expires_in: Option<f64>,
+    pub refresh_expires_at: Option<f64>,
+    /// Granted scopes when the answer names them (RFC 6749 §5.1), else `None`.
+    pub scope: Option<Vec<String>>,
+    pub obtained_at: f64,
+}
+
+/// Encodes parameters the way the provider wants them: JSON body, form body or POST query.
+fn encode(provider: &Provider, method: &str, url: &str, params: &[(&str, &str)]) -> HttpRequest {
+    match provider.token_body {
+        BodyEncoding::Json => {
+            let object: serde_json::Map<String, serde_json::Value> = params
+                .iter()
+                .map(|(k, v)| (k.to_string(), serde_json::Value::String(v.to_string())))
+                .collect();
+            HttpRequest::new(method, url)
+                .header("Accept", "application/json")
+                .body(
+                    "application/json",
+                    serde_json::Value::Object(object).to_string(),
+                )
+        }
+        BodyEncoding::Form => {
+            let body = form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(params)
+                .finish();
+            HttpRequest::new(method, url)
+                .header("Accept", "application/json")
+                .body("application/x-www-form-urlencoded", body)
+        }
+        BodyEncoding::Query => {
+            let query = form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(params)
+                .finish();
+            let separator = if url.contains('?') { '&' } else { '?' };
+            HttpRequest::new(method, format!("{url}{separator}{query}"))
+                .header("Accept", "application/json")
+        }
+    }
+}
+
+fn with_client<'a>(params: &mut Vec<(&'a str, &'a str)>, client: &ClientAuth<'a>) {
+    params.push(("client_id", client.client_id.as_str()));
+    if let Some(secret) = client.client_secret {
+        params.push(("client_secret", secret.expose()));
+    }
+}
+
+/// RFC 6749 §4.1.3 (+ RFC 7636 §4.5): exchange the code, in the provider's dialect.
+pub fn token_request(
+    provider: &Provider,
+    client: &ClientAuth,
+    code: &AuthCode,
+    redirect_uri: &str,
+    verifier: Option<PkceVerifier>,
+) -> HttpRequest {
+    let mut params: Vec<(&str, &str)> = vec![("code", code.expose())];
+    with_client(&mut params, client);
+    if provider.sends_grant_type {
+        params.push(("grant_type", "authorization_code"));
+    }
+    if provider.sends_redirect_uri {
+        params.push(("redirect_uri", redirect_uri));
+    }
+    let verifier_text = verifier.as_ref().map(|v| v.expose().to_string());
+    if let Some(v) = &verifier_text {
+        params.push(("code_verifier", v));
+    }
+    encode(
+        provider,
+        &provider.token.method,
+        &provider.token.url,
+        &params,
+    )
+}
+
+/// RFC 6749 §6: a refresh request, or an error when the provider has no refresh endpoint.
+pub fn refresh_request(
+    provider: &Provider,
+    client: &ClientAuth,
+    refresh_token: &RefreshToken,
+) -> Result<HttpRequest, FlowError> {
+    let endpoint = provider.refresh.as_ref().ok_or_else(|| {
+        FlowError::new(
+            "no_refresh_endpoint",
+            "This provider cannot refresh",
+            "It has no refresh endpoint; authorize again.",
+        )
+    })?;
+    let mut params: Vec<(&str, &str)> = vec![("refresh_token", refresh_token.expose())];
+    with_client(&mut params, client);
+    if provider.sends_grant_type {
+        params.push(("grant_type", "refresh_token"));
+    }
+    Ok(encode(provider, &endpoint.method, &endpoint.url, &params))
+}
+
+fn number(value: &serde_json::Value) -> Option<f64> {
+    match value {
+        serde_json::Value::Number(n) => n.as_f64(),
+        serde_json::Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// RFC 6749 §5.1: the token answer; `previous_refresh` is kept when a refresh answer has none.
+pub fn parse_token_response(
+    provider: &Provider,
+    resp: &HttpResponse,
+    now: f64,
+    previous_refresh: Option<&TokenSet>,
+) -> Result<TokenSet, FlowError> {
+    if !(200..300).contains(&resp.status) {
+        return Err(token_error(resp));
+    }
+    let value: serde_json::Value = serde_json::from_str(&resp.body).map_err(|_| not_json(resp))?;
+    let Some(object) = value.as_object() else {
+        return Err(FlowError::new(
+            "token_not_object",
+            "The token answer is not a JSON object",
+            format!(
+                "Expected {{\"access_token\": …}}, got: {}",
+                preview(&resp.body)
+            ),
+        ));
+    };
+    let access_token = object
+        .get("access_token")
+        .and_then(|v| v.as_str())
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| {
+            FlowError::new(
+                "token_missing_access_token",
+                "The token answer has no access_token",
+                format!(
+                    "The provider answered {} but without an access token: {}",
+                    resp.status,
+                    preview(&resp.body)
+                ),
+            )
+        })?;
+    let token_type = object
+        .get("token_type")
+        .and_then(|v| v.as_str())
+        .map(str::to_string);
+    if let Some(kind) = &token_type {
+        if !kind.eq_ignore_ascii_case("bearer") {
+            return Err(FlowError::new(
+                "token_type_unsupported",
+                "Unsupported token type",
+                format!(
+                    "The provider issued a {kind:?} token; Handshake can only send Bearer tokens."
+                ),
+            ));
+        }
+    }
+    let lifetime = |key: &str| -> Result<Option<f64>, FlowError> {
+        match object.get(key) {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            Some(v) => match number(v) {
+                Some(n) if n >= 0.0 && n.is_finite() => Ok(Some(n)),
+                _ => Err(FlowError::new(
+                    "token_bad_expiry",
+                    "The token answer has an unreadable lifetime",
+                    format!("{key} should be a non-negative number, got {v}."),
+                )),
+            },
+        }
+    };
+    let expires_in = lifetime("expires_in")?;
+    let refresh_expires_in = lifetime("refresh_expires_in")?;
+    let new_refresh = object
+        .get("refresh_token")
+        .and_then(|v| v.as_str())
+        .filter(|t| !t.is_empty())
+        .map(RefreshToken::new);
+    let (refresh_token, refresh_expires_in, refresh_expires_at) =
+        match (new_refresh, previous_refresh) {
+            (Some(t), _) => (
+                Some(t),
+                refresh_expires_in,
+                refresh_expires_in.map(|n| now + provider.expiry_unit.millis(n)),
+            ),
+            // RFC 6749 §6: no new refresh token means the old one stays valid.
+            (None, Some(prev)) => (
+                prev.refresh_token.clone(),
+                prev.refresh_expires_in,
+                prev.refresh_expires_at,
+            ),
+            (None, None) => (None, None, None),
+        };
+    let scope = object.get("scope").and_then(|v| match v {
+        serde_json::Value::String(s) => Some(
+            s.split([' ', ','])
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect(),
+        ),
+        serde_json::Value::Array(items) => Some(
+            items
+                .iter()
+                .filter_map(|i| i.as_str().map(str::to_string))
+                .collect(),
+        ),
+        _ => None,
+    });
+    Ok(TokenSet {
+        access_token: AccessToken::new(access_token),
+        token_type,
+        expires_in,
+        expires_at: expires_in.map(|n| now + provider.expiry_unit.millis(n)),
+        refresh_token,
+        refresh_expires_in,
+        refresh_expires_at,
+        scope,
+        obtained_at: now,
+    })
+}
+
+fn preview(body: &str) -> String {
+    let trimmed = body.trim();
+    if trimmed.is_empty() {
+        return "(empty body)".into();
+    }
+    let cut: String = trimmed.chars().take(160).collect();
+    if cut.len() < trimmed.len() {
+        format!("{cut}…")
+    } else {
+        cut
+    }
+}
+
+fn looks_like_html(resp: &HttpResponse) -> bool {
+    resp.content_type().contains("html") || resp.body.trim_start().starts_with('<')
+}
+
+fn not_json(resp: &HttpResponse) -> FlowError {
+    if looks_like_html(resp) {
+        FlowError::new(
+            "token_html",
+            "The token endpoint answered with a web page",
+            format!(
+                "Status {}, an HTML page instead of JSON. Usually the token URL is wrong, or a proxy or \
+                 firewall answered instead of the provider.",
+                resp.status
+            ),
+        )
+    } else {
+        FlowError::new(
+            "token_not_json",
+            "The token answer is not valid JSON",
+            format!(
+                "Status {}; the body could not be read as JSON: {}",
+                resp.status,
+                preview(&resp.body)
+            ),
+        )
+    }
+}
+
+/// Reads the error out of any of the shapes providers use: RFC 6749 §5.2
+/// `{error, error_description}`, Make's `{error: {message, code}}`, or plain text/HTML.
+pub fn error_fields(body: &str) -> (Option<String>, Option<String>) {
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(body) else {
+        return (None, None);
+    };
+    match value.get("error") {
+        Some(serde_json::Value::String(code)) => (
+            Some(code.clone()),
+            value
+                .get("error_description")
+                .and_then(|d| d.as_str())
+                .map(str::to_string),
+        ),
+        Some(serde_json::Value::Object(inner)) => (
+            inner
+                .get("code")
+                .map(|c| c.to_string().trim_matches('"').to_string()),
+            inner
+                .get("message")
+                .and_then(|m| m.as_str())
+                .map(str::to_string),
+        ),
+        _ => (
+            None,
+            value
+                .get("message")
+                .and_then(|m| m.as_str())
+                .map(str::to_string),
+        ),
+    }
+}
+
+fn token_error(resp: &HttpResponse) -> FlowError {
+    let (code, description) = error_fields(&resp.body);
+    if code.is_none() && description.is_none() {
+        if looks_like_html(resp) || resp.status >= 500 {
+            return FlowError::new(
+                "token_http_error",
+                format!(
+                    "The token endpoint failed ({} {})",
+                    resp.status, resp.status_text
+                ),
+                if looks_like_html(resp) {
+                    "It answered with a web page, not an OAuth error: the provider or a proxy in between is failing. Try again in a moment.".to_string()
+                } else {
+                    format!("No OAuth error in the answer: {}", preview(&resp.body))
+                },
+            );
+        }
+        return FlowError::new(
+            "token_http_error",
+            format!("The token endpoint refused the request ({})", resp.status),
+            format!("No OAuth error in the answer: {}", preview(&resp.body)),
+        );
+    }
+    let code = code.unwrap_or_else(|| resp.status.to_string());
+    let hint = match code.as_str() {
+        "invalid_grant" | "invalid_code" => {
+            "The code is wrong, expired (they live minutes) or was already used, or redirect_uri differs from the one used to authorize. Authorize again."
+        }
+        "invalid_client" | "401" => "The client id or secret is wrong. Check them (or the secret the proxy holds).",
+        "unsupported_grant_type" | "501" => "The provider does not accept this grant type here.",
+        "invalid_request" | "400" => "A required parameter is missing or malformed.",
+        "server_error" | "temporarily_unavailable" => "The provider failed on its side; try again in a moment.",
+        _ => "The provider refused the request.",
+    };
+    let said = description
+        .map(|d| format!("The provider said: \u{201c}{d}\u{201d}. "))
+        .unwrap_or_default();
+    FlowError::new(
+        &format!("token_error:{code}"),
+        format!(
+            "The token request failed ({} {})",
+            resp.status, resp.status_text
+        ),
+        format!("{said}{hint}"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::AppConfig;
+    use crate::providers::{presets, ExpiryUnit};
+
+    fn academy() -> Provider {
+        presets(&AppConfig::from_file(None, "http://127.0.0.1:8080/").unwrap()).remove(0)
+    }
+
+    fn answer(status: u16, content_type: &str, body: &str) -> HttpResponse {
+        HttpResponse {
+            status,
+            status_text: String::new(),
+            headers: vec![("content-type".into(), content_type.into())],
+            body: body.into(),
+            elapsed_ms: 0.0,
+        }
+    }
+
+    #[test]
+    fn academy_token_request_is_json_with_secret_and_redirect_uri() {
+        let id = ClientId::new("app");
+        let secret = ClientSecret::new("s");
+        let req = token_request(
+            &academy(),
+            &ClientAuth {
+                client_id: &id,
+                client_secret: Some(&secret),
+            },
+            &AuthCode::new("c0de"),
+            "http://127.0.0.1:8080/callback",
+            None,
+        );
+        assert_eq!(req.method, "POST");
+        assert_eq!(req.url, "http://127.0.0.1:8090/api/v2/token");
+        assert_eq!(req.header_value("content-type"), Some("application/json"));
+        let body: serde_json::Value = serde_json::from_str(req.body.as_deref().unwrap()).unwrap();
+        assert_eq!(
+            body,
+            serde_json::json!({"code": "c0de", "client_id": "app", "client_secret": "s",
+                "grant_type": "authorization_code", "redirect_uri": "http://127.0.0.1:8080/callback"})
+        );
+    }
+
+    #[test]
+    fn proxy_held_secret_is_left_out() {
+        let id = ClientId::new("app");
+        let req = token_request(
+            &academy(),
+            &ClientAuth {
+                client_id: &id,
+                client_secret: None,
+            },
+            &AuthCode::new("c"),
+            "r",
+            None,
+        );
+        assert!(!req.body.unwrap().contains("client_secret"));
+    }
+
+    #[test]
+    fn query_and_form_dialects_place_parameters_where_they_belong() {
+        let id = ClientId::new("app");
+        let mut p = academy();
+        p.token_body = BodyEncoding::Query;
+        let req = token_request(
+            &p,
+            &ClientAuth {
+                client_id: &id,
+                client_secret: None,
+            },
+            &AuthCode::new("c"),
+            "urn:x",
+            None,
+        );
+        assert!(
+            req.url.ends_with(
+                "/token?code=c&client_id=app&grant_type=authorization_code&redirect_uri=urn%3Ax"
+            ),
+            "{}",
+            req.url
+        );
+        assert_eq!(req.body, None);
+        p.token_body = BodyEncoding::Form;
+        p.sends_grant_type = false;
+        p.sends_redirect_uri = false;
+        let req = token_request(
+            &p,
+            &ClientAuth {
+                client_id: &id,
+                client_secret: None,
+            },
+            &AuthCode::new("c"),
+            "r",
+            Some(PkceVerifier::new("v")),
+        );
+        assert_eq!(
+            req.body.as_deref(),
+            Some("code=c&client_id=app&code_verifier=v")
+        );
+    }
+
+    #[test]
+    fn academy_minutes_become_absolute_times() {
+        let body =
+            r#"{"access_token":"a","expires_in":5,"refresh_token":"r","refresh_expires_in":5}"#;
+        let t = parse_token_response(
+            &academy(),
+            &answer(200, "application/json", body),
+            1_000.0,
+            None,
+        )
+        .unwrap();
+        assert_eq!(t.expires_at, Some(1_000.0 + 300_000.0));
+        assert_eq!(t.refresh_expires_at, Some(1_000.0 + 300_000.0));
+        assert_eq!(t.token_type, None);
+        let mut seconds = academy();
+        seconds.expiry_unit = ExpiryUnit::Seconds;
+        let body = r#"{"access_token":"a","token_type":"bearer","expires_in":"7200"}"#;
+        let t = parse_token_response(&seconds, &answer(200, "application/json", body), 0.0, None)
+            .unwrap();
+        assert_eq!(t.expires_at, Some(7_200_000.0));
+    }
+
+    #[test]
+    fn refresh_without_new_refresh_token_keeps_the_old_one() {
+        let first =
+            r#"{"access_token":"a","expires_in":5,"refresh_token":"r1","refresh_expires_in":60}"#;
+        let first = parse_token_response(
+            &academy(),
+            &answer(200, "application/json", first),
+            0.0,
+            None,
+        )
+        .unwrap();
+        let second = parse_token_response(
+            &academy(),
+            &answer(200, "application/json", r#"{"access_token":"b"}"#),
+            10.0,
+            Some(&first),
+        )
+        .unwrap();
+        assert_eq!(second.refresh_token.unwrap().expose(), "r1");
+        assert_eq!(second.refresh_expires_at, first.refresh_expires_at);
+    }
+
+    #[test]
+    fn malformed_answers_fail_with_their_own_codes() {
+        let p = academy();
+        let cases = [
+            (answer(200, "text/html", "<html>oops</html>"), "token_html"),
+            (
+                answer(200, "application/json", "{\"access_token\":"),
+                "token_not_json",
+            ),
+            (answer(200, "application/json", "[1]"), "token_not_object"),
+            (
+                answer(200, "application/json", "{\"expires_in\":5}"),
+                "token_missing_access_token",
+            ),
+            (
+                answer(
+                    200,
+                    "application/json",
+                    "{\"access_token\":\"a\",\"token_type\":\"mac\"}",
+                ),
+                "token_type_unsupported",
+            ),
+            (
+                answer(
+                    200,
+                    "application/json",
+                    "{\"access_token\":\"a\",\"expires_in\":-1}",
+                ),
+                "token_bad_expiry",
+            ),
+            (
+                answer(502, "text/html", "<h1>Bad gateway</h1>"),
+                "token_http_error",
+            ),
+        ];
+        for (resp, code) in cases {
+            assert_eq!(
+                parse_token_response(&p, &resp, 0.0, None).unwrap_err().code,
+                code
+            );
+        }
+    }
+
+    #[test]
+    fn provider_error_shapes_are_all_understood() {
+        let p = academy();
+        let e = parse_token_response(
+            &p,
+            &answer(
+                400,
+                "application/json",
+                r#"{"error":"invalid_grant","error_description":"code used"}"#,
+            ),
+            0.0,
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(e.code, "token_error:invalid_grant");
+        assert!(e.detail.contains("code used") && e.detail.contains("Authorize again"));
+        let e = parse_token_response(
+            &p,
+            &answer(
+                400,
+                "application/json",
+                r#"{"error":{"message":"Invalid authorization code","code":400}}"#,
+            ),
+            0.0,
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(e.code, "token_error:400");
+        assert!(e.detail.contains("Invalid authorization code"));
+    }
+}

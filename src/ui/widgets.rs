@@ -1,0 +1,101 @@
+// Small reusable views: copy button, countdown text, response display, not-found page.
+
+use crate::client::ApiOutcome;
+use leptos::prelude::*;
+use std::time::Duration;
+
+/// Copies `text` to the clipboard and says so for two seconds.
+#[component]
+pub fn CopyButton(#[prop(into)] text: Signal<String>, label: &'static str) -> impl IntoView {
+    let copied = RwSignal::new(false);
+    let copy = move |_| {
+        let value = text.get_untracked();
+        if let Some(w) = web_sys::window() {
+            let _ = w.navigator().clipboard().write_text(&value);
+        }
+        copied.set(true);
+        set_timeout(move || copied.set(false), Duration::from_secs(2));
+    };
+    view! {
+        <button type="button" class="ghost small" on:click=copy aria-live="polite">
+            {move || if copied.get() { "Copied" } else { label }}
+        </button>
+    }
+}
+
+/// "4 min 05 s" style remaining time; "expired" at or below zero.
+pub fn remaining(ms: f64) -> String {
+    if ms <= 0.0 {
+        return "expired".into();
+    }
+    let total = (ms / 1000.0).ceil() as u64;
+    let (h, m, s) = (total / 3600, (total % 3600) / 60, total % 60);
+    match (h, m) {
+        (0, 0) => format!("{s} s"),
+        (0, _) => format!("{m} min {s:02} s"),
+        _ => format!("{h} h {m:02} min"),
+    }
+}
+
+/// Pretty JSON when the body parses, else the text as it came.
+pub fn pretty_body(body: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| serde_json::to_string_pretty(&v).ok())
+        .unwrap_or_else(|| body.to_string())
+}
+
+/// Status line and body of an API answer, or why there is none. Text nodes only.
+#[component]
+pub fn Outcome(outcome: ApiOutcome) -> impl IntoView {
+    match outcome.result {
+        Ok(resp) => {
+            let class = if (200..300).contains(&resp.status) {
+                "status ok"
+            } else {
+                "status bad"
+            };
+            view! {
+                <div class="outcome">
+                    <p class="outcome-head">
+                        <span class=class>{resp.status}" "{resp.status_text.clone()}</span>
+                        <span class="muted">{format!("{:.0} ms · {} bytes", resp.elapsed_ms, resp.body.len())}</span>
+                    </p>
+                    <pre class="body" data-testid="response-body">{pretty_body(&resp.body)}</pre>
+                </div>
+            }
+            .into_any()
+        }
+        Err(e) => view! { <p class="banner error" role="alert">{e.message()}</p> }.into_any(),
+    }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    view! {
+        <section class="card narrow">
+            <h2>"Nothing here"</h2>
+            <p>"This address is not a page of Handshake."</p>
+            <a href="./">"Go to the start"</a>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remaining_reads_naturally() {
+        assert_eq!(remaining(0.0), "expired");
+        assert_eq!(remaining(1.0), "1 s");
+        assert_eq!(remaining(245_000.0), "4 min 05 s");
+        assert_eq!(remaining(7_200_000.0), "2 h 00 min");
+    }
+
+    #[test]
+    fn pretty_body_keeps_non_json() {
+        assert_eq!(pretty_body("<b>x</b>"), "<b>x</b>");
+        assert_eq!(pretty_body("{\"a\":1}"), "{\n  \"a\": 1\n}");
+    }
+}

@@ -1,0 +1,179 @@
+// The end-to-end harness: starts the real Sandbox and proxy (handshake-proxy), a plain static
+// server for the built app, and headless Chromium, all on free loopback ports; stops them all.
+
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, extname, resolve, normalize, sep } from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+const PROXY_BIN = process.env.HANDSHAKE_PROXY_BIN ?? join(ROOT, 'target', 'debug', 'handshake-proxy');
+const DIST = process.env.HANDSHAKE_DIST ?? join(ROOT, 'dist');
+const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
+
+const running = new Set();
+function stopAll() {
+  for (const child of running) {
+    try { child.kill('SIGTERM'); } catch { /* already gone */ }
+  }
+  running.clear();
+}
+process.on('exit', stopAll);
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => { stopAll(); process.exit(130); });
+}
+
+/** Starts handshake-proxy with `args`; resolves with its URL once it prints `listening on`. */
+export function startProxyProcess(args, { env = {}, name = 'handshake-proxy' } = {}) {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(PROXY_BIN, ['--listen', '127.0.0.1:0', ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    running.add(child);
+    const logs = [];
+    let settled = false;
+    const timer = setTimeout(() => fail(new Error(`${name} did not start within 10 s:\n${logs.join('')}`)), 10_000);
+    function fail(err) {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      child.kill('SIGTERM');
+      reject(err);
+    }
+    child.stderr.on('data', (d) => logs.push(d.toString()));
+    child.stdout.on('data', (d) => {
+      const text = d.toString();
+      logs.push(text);
+      const m = text.match(/listening on (http:\/\/[^\s]+)/);
+      if (m && !settled) {
+        settled = true;
+        clearTimeout(timer);
+        resolvePromise({
+          url: m[1],
+          logs,
+          stop: () => { running.delete(child); child.kill('SIGTERM'); },
+        });
+      }
+    });
+    child.on('exit', (code) => fail(new Error(`${name} exited with ${code}:\n${logs.join('')}`)));
+    child.on('error', (err) => fail(new Error(`${name} could not start (${err.message}); build it with cargo build -p handshake-proxy`)));
+  });
+}
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css',
+  '.json': 'application/json',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+};
+
+/**
+ * A plain static server for dist/ under `prefix` (like GitHub Pages): files as they are,
+ * `config.json` from `config`, and index.html for unknown paths (SPA fallback).
+ */
+export function startStaticServer({ dir = DIST, prefix = '/', config } = {}) {
+  const root = resolve(dir);
+  const server = createServer(async (req, res) => {
+    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    if (!path.startsWith(prefix)) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    const rel = path.slice(prefix.length);
+    if (rel === 'config.json' && config) {
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(config));
+      return;
+    }
+    let file = normalize(join(root, rel));
+    if (!file.startsWith(root + sep) && file !== root) {
+      res.writeHead(400).end();
+      return;
+    }
+    try {
+      if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
+    } catch {
+      const body = await readFile(join(root, 'index.html'));
+      res.writeHead(200, { 'content-type': TYPES['.html'] }).end(body);
+    }
+  });
+  return new Promise((resolvePromise) => {
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      resolvePromise({
+        origin: `http://127.0.0.1:${port}`,
+        url: `http://127.0.0.1:${port}${prefix}`,
+        stop: () => new Promise((r) => server.close(() => r())),
+      });
+    });
+  });
+}
+
+/**
+ * The standard rig: Sandbox, proxy in front of it, the app on a static server whose
+ * config.json points at both. Returns URLs and a `stop()`.
+ */
+export async function startRig({ prefix = '/', sandboxArgs = [], proxyArgs = [], proxyEnv = {} } = {}) {
+  const sandbox = await startProxyProcess(['--sandbox', ...sandboxArgs], { name: 'sandbox' });
+  const config = { sandbox_url: sandbox.url, proxy_base: 'proxy-placeholder' };
+  const app = await startStaticServer({ prefix, config });
+  const proxy = await startProxyProcess(
+    ['--upstream', `sandbox=${sandbox.url}`, '--allow-origin', app.origin, ...proxyArgs],
+    { name: 'proxy', env: proxyEnv },
+  );
+  config.proxy_base = `${proxy.url}/proxy`;
+  return {
+    sandbox,
+    proxy,
+    app,
+    async stats() {
+      const res = await fetch(`${sandbox.url}/_sandbox/stats`);
+      return res.json();
+    },
+    async stop() {
+      proxy.stop();
+      sandbox.stop();
+      await app.stop();
+    },
+  };
+}
+
+/** Headless Chromium with the flags this machine needs, in a fresh profile. */
+export async function launchBrowser() {
+  const profile = mkdtempSync(join(tmpdir(), 'handshake-chromium-'));
+  const browser = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
+    viewport: { width: 1280, height: 900 },
+  });
+  const close = async () => {
+    await browser.close();
+    rmSync(profile, { recursive: true, force: true });
+  };
+  return { context: browser, close };
+}
+
+/** Opens the app and waits until it says it is ready; records every request the page sends. */
+export async function openApp(context, url) {
+  const page = context.pages()[0] ?? (await context.newPage());
+  const requests = [];
+  const errors = [];
+  page.on('request', (r) => requests.push({ method: r.method(), url: r.url(), headers: r.headers(), body: r.postData() }));
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(url);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 15_000 });
+  return { page, requests, errors };
+}
