@@ -114,7 +114,7 @@ pub fn SessionPanel() -> impl IntoView {
                             <button id="call-info" type="button" class="primary" on:click=call_info.clone()
                                 disabled=move || state.info_busy.get()>{label}</button>
                         })}
-                        <button id="sign-out" type="button" class="ghost" on:click=sign_out.clone()>"Forget tokens"</button>
+                        <button id="sign-out" type="button" class="ghost" on:click=sign_out>"Forget tokens"</button>
                     </div>
                 </div>
             }
