@@ -54,6 +54,12 @@ pub fn app(config: &Config) -> Result<Router, String> {
     }
 }
 
+/// The Sandbox over HTTP: every request goes to the transport-free core.
+pub fn sandbox_router(config: handshake_sandbox::Config) -> Router {
+    let sandbox: SharedSandbox = Arc::new(Mutex::new(Sandbox::new(config, Box::new(OsRandom))));
+    Router::new().fallback(sandbox_handler).with_state(sandbox)
+}
+
 /// Binds, prints `listening on http://ADDR` (tests read it), and serves until Ctrl-C/SIGTERM.
 pub async fn run(config: Config) -> Result<(), String> {
     let router = app(&config)?;
@@ -98,7 +104,16 @@ async fn sandbox_handler(
             .body(Body::from("request body too large"))
             .expect("static response");
     };
-    let mut request = handshake_sandbox::Request {
+    // The admin surface answers loopback peers only.
+    if parts.uri.path().starts_with("/_sandbox/") && !peer.ip().is_loopback() {
+        return Response::builder()
+            .status(StatusCode::FORBIDDEN)
+            .body(Body::from(
+                "the Sandbox admin endpoints answer loopback clients only",
+            ))
+            .expect("static response");
+    }
+    let request = handshake_sandbox::Request {
         method: parts.method.as_str().to_string(),
         path: parts.uri.path().to_string(),
         query: parts.uri.query().unwrap_or("").to_string(),
@@ -109,10 +124,6 @@ async fn sandbox_handler(
             .collect(),
         body: body.to_vec(),
     };
-    // The admin surface answers loopback peers only.
-    if request.path.starts_with("/_sandbox/") && !peer.ip().is_loopback() {
-        request.path = "/_sandbox/forbidden".into();
-    }
     let answer = sandbox
         .lock()
         .map(|mut s| s.handle(&request, now_millis()))

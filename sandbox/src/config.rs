@@ -8,6 +8,10 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "lowercase")]
 pub enum Dialect {
     Academy,
+    /// Metamaps (Doorkeeper 4.2.6), under /metamaps.
+    Doorkeeper,
+    /// The plain PHP-style API, under /php.
+    Php,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -19,33 +23,92 @@ pub struct ClientConfig {
     pub redirect_uris: Vec<String>,
 }
 
+/// A v1 API key and the demo account (`john` or `jane`) whose records it reaches.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ApiKeyConfig {
+    pub key: String,
+    pub account: String,
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Config {
     pub clients: Vec<ClientConfig>,
+    pub api_keys: Vec<ApiKeyConfig>,
     /// Academy access-token lifetime, in minutes (the spec's sample says 5).
     pub academy_access_minutes: u64,
     /// Academy refresh-token lifetime, in minutes (the spec's sample says 5).
     pub academy_refresh_minutes: u64,
+    /// Metamaps access-token lifetime in seconds (the tutorial says 7200); `null` = never expires.
+    pub metamaps_access_seconds: Option<u64>,
+    /// Whether Metamaps issues refresh tokens (the tutorial shows one).
+    pub metamaps_refresh_tokens: bool,
+    /// Requests per minute and key the PHP API allows before answering 429.
+    pub php_rate_limit_per_minute: u32,
 }
 
 pub const ACADEMY_CLIENT_ID: &str = "academy-sandbox-client";
 pub const ACADEMY_CLIENT_SECRET: &str = "academy-sandbox-secret";
+pub const ACADEMY_API_KEY: &str = "academy-sandbox-key";
+/// An Academy client whose registered redirect URI is Make's own callback, as many learners have.
+pub const ACADEMY_FOREIGN_CLIENT_ID: &str = "academy-registered-at-make";
+pub const METAMAPS_CLIENT_ID: &str = "metamaps-sandbox-client";
+pub const METAMAPS_CLIENT_SECRET: &str = "metamaps-sandbox-secret";
+pub const PHP_CLIENT_ID: &str = "php-sandbox-client";
+pub const PHP_CLIENT_SECRET: &str = "php-sandbox-secret";
+
+fn loopback_callbacks() -> Vec<String> {
+    vec![
+        "http://127.0.0.1/callback".into(),
+        "http://localhost/callback".into(),
+    ]
+}
 
 impl Default for Config {
     fn default() -> Self {
         Config {
-            clients: vec![ClientConfig {
-                dialect: Dialect::Academy,
-                client_id: ACADEMY_CLIENT_ID.into(),
-                client_secret: ACADEMY_CLIENT_SECRET.into(),
-                redirect_uris: vec![
-                    "http://127.0.0.1/callback".into(),
-                    "http://localhost/callback".into(),
-                ],
-            }],
+            clients: vec![
+                ClientConfig {
+                    dialect: Dialect::Academy,
+                    client_id: ACADEMY_CLIENT_ID.into(),
+                    client_secret: ACADEMY_CLIENT_SECRET.into(),
+                    redirect_uris: loopback_callbacks(),
+                },
+                ClientConfig {
+                    dialect: Dialect::Academy,
+                    client_id: ACADEMY_FOREIGN_CLIENT_ID.into(),
+                    client_secret: ACADEMY_CLIENT_SECRET.into(),
+                    redirect_uris: vec!["https://www.integromat.com/oauth/cb/app".into()],
+                },
+                ClientConfig {
+                    dialect: Dialect::Doorkeeper,
+                    client_id: METAMAPS_CLIENT_ID.into(),
+                    client_secret: METAMAPS_CLIENT_SECRET.into(),
+                    redirect_uris: [loopback_callbacks(), vec![crate::doorkeeper::OOB.into()]]
+                        .concat(),
+                },
+                ClientConfig {
+                    dialect: Dialect::Php,
+                    client_id: PHP_CLIENT_ID.into(),
+                    client_secret: PHP_CLIENT_SECRET.into(),
+                    redirect_uris: loopback_callbacks(),
+                },
+            ],
+            api_keys: vec![
+                ApiKeyConfig {
+                    key: ACADEMY_API_KEY.into(),
+                    account: "john".into(),
+                },
+                ApiKeyConfig {
+                    key: format!("{ACADEMY_API_KEY}-jane"),
+                    account: "jane".into(),
+                },
+            ],
             academy_access_minutes: 5,
             academy_refresh_minutes: 5,
+            metamaps_access_seconds: Some(7200),
+            metamaps_refresh_tokens: true,
+            php_rate_limit_per_minute: 60,
         }
     }
 }
@@ -54,6 +117,14 @@ impl Config {
     pub fn from_json(text: &str) -> Result<Config, String> {
         let config: Config =
             serde_json::from_str(text).map_err(|e| format!("sandbox config: {e}"))?;
+        for key in &config.api_keys {
+            if !matches!(key.account.as_str(), "john" | "jane") {
+                return Err(format!(
+                    "sandbox config: API key account {:?} must be \"john\" or \"jane\"",
+                    key.account
+                ));
+            }
+        }
         for client in &config.clients {
             if client.client_id.trim().is_empty() {
                 return Err("sandbox config: a client has an empty client_id".into());

@@ -44,17 +44,7 @@ fn scope_line(scope: &str) -> &'static str {
 
 /// The Academy's account chooser: pick John Doe or Jane Black, then Allow or Deny.
 pub fn account_chooser(client_id: &str, scopes: &[String], params: &Params) -> Response {
-    let mut hidden = String::new();
-    for (name, value) in &params.0 {
-        if name == "account" || name == "decision" {
-            continue;
-        }
-        hidden.push_str(&format!(
-            "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
-            escape_html(name),
-            escape_html(value)
-        ));
-    }
+    let hidden = hidden_fields(params, &["account", "decision"]);
     let mut accounts = String::new();
     for (i, user) in USERS.iter().enumerate() {
         accounts.push_str(&format!(
@@ -98,4 +88,71 @@ to the application, because it cannot trust where it would send you.</p>",
         escape_html(detail)
     );
     Response::html(400, layout(title, &body))
+}
+
+fn hidden_fields(params: &Params, skip: &[&str]) -> String {
+    let mut hidden = String::new();
+    for (name, value) in &params.0 {
+        if skip.contains(&name.as_str()) {
+            continue;
+        }
+        hidden.push_str(&format!(
+            "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
+            escape_html(name),
+            escape_html(value)
+        ));
+    }
+    hidden
+}
+
+/// Doorkeeper's consent screen for the signed-in Metamaps user.
+pub fn doorkeeper_consent(client_id: &str, user: &str, params: &Params) -> Response {
+    let body = format!(
+        "<h1>Metamaps <span class=\"badge\">Sandbox</span></h1>\
+<p class=\"sub\">Signed in as <strong>{user}</strong>.</p>\
+<p>Authorize <code>{client}</code> to use your account?</p>\
+<form method=\"post\" action=\"authorize\">{hidden}\
+<div class=\"actions\"><button class=\"allow\" name=\"decision\" value=\"allow\" type=\"submit\">Authorize</button>\
+<button class=\"deny\" name=\"decision\" value=\"deny\" type=\"submit\">Deny</button></div></form>",
+        user = escape_html(user),
+        client = escape_html(client_id),
+        hidden = hidden_fields(params, &["decision"]),
+    );
+    Response::html(200, layout("Authorization required", &body))
+}
+
+/// The out-of-band page: the code shown for the user to copy into the application.
+pub fn oob_code(code: &str) -> String {
+    let body = format!(
+        "<h1>Authorization code</h1><p class=\"sub\">Copy this code and paste it into the application.</p>\
+<p><code id=\"authorization_code\">{}</code></p>",
+        escape_html(code)
+    );
+    layout("Authorization code", &body)
+}
+
+/// The PHP API's sign-in-and-grant page (the Sandbox user is shown on the page).
+pub fn php_login(params: &Params, problem: Option<&str>) -> Response {
+    let problem = problem
+        .map(|p| {
+            format!(
+                "<p role=\"alert\" style=\"color:#b91c1c\">{}</p>",
+                escape_html(p)
+            )
+        })
+        .unwrap_or_default();
+    let body = format!(
+        "<h1>PHP Demo API <span class=\"badge\">Sandbox</span></h1>\
+<p class=\"sub\">Sign in to let <code>{client}</code> read your profile. Sandbox user: <code>{user}</code>, password <code>{password}</code>.</p>{problem}\
+<form method=\"post\" action=\"authorize.php\">{hidden}\
+<p><label>Username<br><input name=\"username\" value=\"{user}\" autocomplete=\"username\"></label></p>\
+<p><label>Password<br><input name=\"password\" type=\"password\" autocomplete=\"current-password\"></label></p>\
+<div class=\"actions\"><button class=\"allow\" name=\"decision\" value=\"grant\" type=\"submit\">Sign in and grant</button>\
+<button class=\"deny\" name=\"decision\" value=\"deny\" type=\"submit\" formnovalidate>Deny</button></div></form>",
+        client = escape_html(params.get("client_id").unwrap_or("")),
+        user = crate::php::USERNAME,
+        password = crate::php::PASSWORD,
+        hidden = hidden_fields(params, &["decision", "username", "password"]),
+    );
+    Response::html(200, layout("Sign in", &body))
 }

@@ -64,7 +64,7 @@ test('sign in with the Sandbox: consent, callback, token through the proxy, /inf
   assert.equal(body.redirect_uri, `${rig.app.url}callback`);
   const info = requests.find((r) => r.url.endsWith('/proxy/sandbox/api/v2/info'));
   assert.match(info.headers.authorization, /^Bearer [0-9a-f]{40}$/);
-  assert.equal((await rig.stats()).token_requests, before.token_requests + 1);
+  assert.equal((await rig.stats()).academy.token_requests, before.academy.token_requests + 1);
 
   const storage = await page.evaluate(() => ({
     session: Object.keys(sessionStorage),
@@ -88,7 +88,7 @@ test('a callback whose state this tab never sent is refused without a token requ
   assert.match(await page.textContent('#callback-title'), /State did not match/);
   assert.ok(!page.url().includes('stolen-code'), 'the code is scrubbed even on failure');
   assert.equal(requests.filter((r) => r.url.includes('/token')).length, 0, 'no token request left the page');
-  assert.equal((await rig.stats()).token_requests, before.token_requests);
+  assert.equal((await rig.stats()).academy.token_requests, before.academy.token_requests);
 });
 
 test('a callback without state is refused without a token request', async () => {
@@ -121,6 +121,6 @@ test('replaying a used callback URL shows "already completed" and sends nothing'
   await page.goto(callbackUrl);
   await page.waitForSelector('[data-testid="callback-error"]');
   assert.equal(await page.getAttribute('[data-testid="callback-error"]', 'data-code'), 'already_completed');
-  assert.equal((await rig.stats()).token_requests, before.token_requests);
+  assert.equal((await rig.stats()).academy.token_requests, before.academy.token_requests);
   assert.equal(requests.filter((r) => r.url.includes('/token')).length, 1, 'only the first visit exchanged');
 });

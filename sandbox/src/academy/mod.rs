@@ -1,10 +1,17 @@
 // The simulated Make App Academy API: v2 OAuth2 (authorize with account chooser, token,
-// refresh, info, invalidate). Facts from shared/spec/academy-api.md §1.3; choices in SANDBOX.md.
+// refresh, info, invalidate) and the resources under v1 (x-api-key) and v2 (Bearer + scopes).
+// Facts from shared/spec/academy-api.md §1; choices in SANDBOX.md.
 
-use crate::config::{ClientConfig, Config, Dialect};
+pub mod q;
+pub mod resources;
+pub mod seed;
+
+use crate::config::{ApiKeyConfig, ClientConfig, Config, Dialect};
 use crate::http::{append_query, Params, Request, Response};
 use crate::{pages, random_hex, Millis, Random};
+use resources::{Account, Owner};
 use serde_json::json;
+use std::collections::BTreeMap;
 
 const MINUTE: Millis = 60_000;
 /// Authorization codes live 10 minutes and are single-use.
@@ -66,14 +73,19 @@ pub struct Counters {
     pub token_requests: u64,
     pub refresh_requests: u64,
     pub info_requests: u64,
+    pub invalidate_requests: u64,
+    pub resource_requests: u64,
 }
 
 pub struct Academy {
     clients: Vec<ClientConfig>,
+    api_keys: Vec<ApiKeyConfig>,
     access_ttl: Millis,
     refresh_ttl: Millis,
     codes: Vec<IssuedCode>,
     connections: Vec<Connection>,
+    /// Records per demo account, created (and seeded) on first use.
+    accounts: BTreeMap<&'static str, Account>,
     pub counters: Counters,
 }
 
@@ -105,17 +117,25 @@ impl Academy {
                 .filter(|c| c.dialect == Dialect::Academy)
                 .cloned()
                 .collect(),
+            api_keys: config.api_keys.clone(),
             access_ttl: config.academy_access_minutes * MINUTE,
             refresh_ttl: config.academy_refresh_minutes * MINUTE,
             codes: Vec::new(),
             connections: Vec::new(),
+            accounts: BTreeMap::new(),
             counters: Counters::default(),
         }
     }
 
     pub fn handle(&mut self, req: &Request, now: Millis, rng: &mut dyn Random) -> Response {
+        if let Some(rest) = req.path.strip_prefix("/api/v1/") {
+            return self.v1(req, rest, now, rng);
+        }
         let Some(rest) = req.path.strip_prefix("/api/v2/") else {
-            return error(404, "Not found");
+            return error(
+                404,
+                "Not found: the Academy API lives under /api/v1 and /api/v2",
+            );
         };
         match (req.method.as_str(), rest) {
             ("GET", "authorize") => self.authorize_page(req),
@@ -127,8 +147,87 @@ impl Academy {
             (_, "authorize" | "token" | "refresh" | "info" | "invalidate") => {
                 error(405, "Method not allowed")
             }
-            _ => error(404, "Not found"),
+            _ => self.v2_resource(req, rest, now, rng),
         }
+    }
+
+    /// v1: every call carries `x-api-key`; the key names the account.
+    fn v1(&mut self, req: &Request, rest: &str, now: Millis, rng: &mut dyn Random) -> Response {
+        let Some(key) = req
+            .header_value("x-api-key")
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+        else {
+            return error(
+                401,
+                "Unauthorized: send your API key in the x-api-key header",
+            );
+        };
+        let Some(user) = self
+            .api_keys
+            .iter()
+            .find(|k| k.key == key)
+            .and_then(|k| user(&k.account))
+        else {
+            return error(401, "Unauthorized: this API key is not valid");
+        };
+        self.counters.resource_requests += 1;
+        let redirect = self
+            .clients
+            .first()
+            .and_then(|c| c.redirect_uris.first().cloned())
+            .unwrap_or_default();
+        self.resource(user, &redirect, req, rest, now, rng)
+    }
+
+    /// v2: the v1 resources with a Bearer token and the scope the method needs.
+    fn v2_resource(
+        &mut self,
+        req: &Request,
+        rest: &str,
+        now: Millis,
+        rng: &mut dyn Random,
+    ) -> Response {
+        let connection = match self.bearer(req, now) {
+            Ok(c) => c,
+            Err(response) => return response,
+        };
+        let needed = required_scope(&req.method);
+        if !connection.scopes.iter().any(|s| s == needed) {
+            return error(
+                403,
+                &format!(
+                    "Missing Scope: {} needs the {needed} scope; this token has {}",
+                    req.method,
+                    connection.scopes.join(", ")
+                ),
+            );
+        }
+        let user = connection.user;
+        let redirect = self
+            .client(&connection.client_id)
+            .and_then(|c| c.redirect_uris.first().cloned())
+            .unwrap_or_default();
+        self.counters.resource_requests += 1;
+        self.resource(user, &redirect, req, rest, now, rng)
+    }
+
+    fn resource(
+        &mut self,
+        user: DemoUser,
+        redirect_uri: &str,
+        req: &Request,
+        rest: &str,
+        now: Millis,
+        rng: &mut dyn Random,
+    ) -> Response {
+        let owner = Owner {
+            name: user.name,
+            email: user.email,
+            redirect_uri,
+        };
+        let account = self.accounts.entry(user.key).or_default();
+        resources::route(account, &owner, req, rest, now, rng)
     }
 
     fn client(&self, client_id: &str) -> Option<&ClientConfig> {
@@ -431,6 +530,7 @@ impl Academy {
     }
 
     fn invalidate(&mut self, req: &Request, now: Millis) -> Response {
+        self.counters.invalidate_requests += 1;
         let token = match self.bearer(req, now) {
             Ok(c) => c.access_token.clone(),
             Err(response) => return response,
@@ -439,11 +539,23 @@ impl Academy {
         Response::json(200, &json!({"message": "Access invalidated"}))
     }
 
-    /// Test support: every live token expires now.
-    pub fn expire_tokens(&mut self, now: Millis) {
+    /// Test support: every live access token (and optionally refresh token) expires now.
+    pub fn expire_tokens(&mut self, now: Millis, refresh_too: bool) {
         for c in &mut self.connections {
             c.access_expires_at = now;
+            if refresh_too {
+                c.refresh_expires_at = now;
+            }
         }
+    }
+}
+
+/// The scope a resource call needs (spec §1.3): GET read, POST/PUT/PATCH write, DELETE delete.
+pub fn required_scope(method: &str) -> &'static str {
+    match method {
+        "GET" | "HEAD" => "read",
+        "DELETE" => "delete",
+        _ => "write",
     }
 }
 
