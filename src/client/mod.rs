@@ -1,17 +1,20 @@
 // The OAuth client at run time: joins the pure steps (oauth/), storage (session/) and the
-// network (http/) into the actions the UI triggers. Holds no view code and makes no layout choices.
+// network (http/) into the actions the UI triggers. Holds no view code.
 
-use crate::config::AppConfig;
+mod calls;
+mod signin;
+
+pub use calls::{ApiOutcome, RevokeOutcome};
+pub use signin::{preview_url, Attempt, ClientForm};
+
+use crate::config::{AppConfig, Upstream};
 use crate::http::{self, HttpRequest, HttpResponse, NetError};
-use crate::oauth::authorize::{authorize_url, AuthorizeParams};
-use crate::oauth::callback::{parse_callback, validate_callback, FlowRecord};
-use crate::oauth::pkce::{challenge_s256, state_from, verifier_from, STATE_BYTES, VERIFIER_BYTES};
-use crate::oauth::token::{parse_token_response, token_request, ClientAuth};
 use crate::oauth::FlowError;
-use crate::providers::{AuthStyle, Provider};
-use crate::session::{self, KeyValue, LogEntry, SessionStore, StoredSession};
-use crate::types::{ClientId, ClientSecret, PkceChallenge, PkceVerifier, State};
+use crate::providers::custom::{export_json, import_json};
+use crate::providers::Provider;
+use crate::session::{self, KeyValue, LogEntry, SessionStore, StoredSession, PREFIX};
 use crate::url::HttpUrl;
+use futures::future::{LocalBoxFuture, Shared};
 use leptos::prelude::*;
 
 pub fn now() -> f64 {
@@ -34,27 +37,105 @@ pub fn store() -> SessionStore<impl KeyValue> {
     SessionStore::new(session::session_storage())
 }
 
-/// Shared by every view: configuration, presets and the flow log.
-#[derive(Clone)]
+const CUSTOM_KEY: &str = "custom-providers";
+const SELECTED_KEY: &str = "selected-provider";
+
+type RefreshFuture = Shared<LocalBoxFuture<'static, Result<StoredSession, FlowError>>>;
+
+/// Shared by every view: configuration, providers, the current session and the flow log.
+#[derive(Clone, Copy)]
 pub struct Runtime {
     pub config: StoredValue<AppConfig>,
-    pub providers: StoredValue<Vec<Provider>>,
+    pub providers: RwSignal<Vec<Provider>>,
+    pub provider_id: RwSignal<String>,
+    pub session: RwSignal<Option<StoredSession>>,
+    /// Why the user must authorize again (a refresh failed for good), if so.
+    pub reauth: RwSignal<Option<String>>,
     pub log: RwSignal<Vec<LogEntry>>,
+    refreshing: StoredValue<Option<RefreshFuture>, LocalStorage>,
+}
+
+fn saved_custom_providers() -> Vec<Provider> {
+    let local = session::local_storage();
+    let Some(text) = local.get(&format!("{PREFIX}{CUSTOM_KEY}")) else {
+        return Vec::new();
+    };
+    let files: Vec<String> = serde_json::from_str(&text).unwrap_or_default();
+    files.iter().filter_map(|f| import_json(f).ok()).collect()
 }
 
 impl Runtime {
     pub fn new(config: AppConfig) -> Self {
-        let providers = crate::providers::presets(&config);
+        let mut providers = crate::providers::presets(&config);
+        providers.extend(saved_custom_providers());
+        let local = session::local_storage();
+        let selected = local
+            .get(&format!("{PREFIX}{SELECTED_KEY}"))
+            .filter(|id| providers.iter().any(|p| &p.id == id))
+            .or_else(|| {
+                providers
+                    .iter()
+                    .find(|p| p.id == config.default_provider)
+                    .map(|p| p.id.clone())
+            })
+            .unwrap_or_else(|| providers[0].id.clone());
         Runtime {
+            session: RwSignal::new(store().session(&selected)),
+            provider_id: RwSignal::new(selected),
             config: StoredValue::new(config),
-            providers: StoredValue::new(providers),
+            providers: RwSignal::new(providers),
+            reauth: RwSignal::new(None),
             log: RwSignal::new(store().log()),
+            refreshing: StoredValue::new_local(None),
         }
     }
 
     pub fn provider(&self, id: &str) -> Option<Provider> {
         self.providers
-            .with_value(|ps| ps.iter().find(|p| p.id == id).cloned())
+            .with_untracked(|ps| ps.iter().find(|p| p.id == id).cloned())
+    }
+
+    /// The selected provider (tracked: views re-render when it changes).
+    pub fn current(&self) -> Option<Provider> {
+        let id = self.provider_id.get();
+        self.providers
+            .with(|ps| ps.iter().find(|p| p.id == id).cloned())
+    }
+
+    /// Switches provider: the session shown is the new provider's own.
+    pub fn select(&self, id: &str) {
+        self.provider_id.set(id.to_string());
+        self.session.set(store().session(id));
+        self.reauth.set(None);
+        session::local_storage().set(&format!("{PREFIX}{SELECTED_KEY}"), id);
+    }
+
+    /// Adds (or replaces, by id) a custom provider and keeps it in localStorage (no secrets).
+    pub fn save_custom(&self, provider: Provider) {
+        self.providers.update(|ps| {
+            ps.retain(|p| p.id != provider.id);
+            ps.push(provider);
+        });
+        self.persist_custom();
+    }
+
+    pub fn remove_custom(&self, id: &str) {
+        self.providers
+            .update(|ps| ps.retain(|p| p.id != id || p.group != crate::providers::Group::Custom));
+        self.persist_custom();
+        store().clear_session(id);
+    }
+
+    fn persist_custom(&self) {
+        let files: Vec<String> = self.providers.with_untracked(|ps| {
+            ps.iter()
+                .filter(|p| p.group == crate::providers::Group::Custom)
+                .map(export_json)
+                .collect()
+        });
+        if let Ok(text) = serde_json::to_string(&files) {
+            session::local_storage().set(&format!("{PREFIX}{CUSTOM_KEY}"), &text);
+        }
     }
 
     /// Appends to the flow log (sessionStorage and the visible list).
@@ -62,9 +143,41 @@ impl Runtime {
         self.log.set(store().append_log(entry));
     }
 
+    pub fn note(&self, step: &str, title: &str, ok: bool, note: impl Into<String>) {
+        self.record(LogEntry {
+            at: now(),
+            step: step.into(),
+            title: title.into(),
+            ok,
+            request: None,
+            response: None,
+            note: Some(note.into()),
+        });
+    }
+
     pub fn clear_log(&self) {
         store().clear_log();
         self.log.set(Vec::new());
+    }
+
+    /// The configuration used for routing: config.json's upstreams plus custom providers' own.
+    fn routing(&self) -> AppConfig {
+        let mut config = self.config.get_value();
+        self.providers.with_untracked(|ps| {
+            for p in ps {
+                let (Some(name), Ok(base)) = (&p.upstream, HttpUrl::parse(&p.api_base)) else {
+                    continue;
+                };
+                if let Ok(origin) = HttpUrl::parse(&base.origin()) {
+                    config.upstreams.retain(|u| &u.name != name);
+                    config.upstreams.push(Upstream {
+                        name: name.clone(),
+                        base: origin,
+                    });
+                }
+            }
+        });
+        config
     }
 
     /// Sends a request and logs it as one step of the flow.
@@ -74,7 +187,7 @@ impl Runtime {
         title: &str,
         req: &HttpRequest,
     ) -> Result<HttpResponse, NetError> {
-        let config = self.config.get_value();
+        let config = self.routing();
         let routed = http::fetch::routed_url(req, &config).ok();
         let result = http::send(req, &config).await;
         let via = match routed {
@@ -82,7 +195,8 @@ impl Runtime {
                 "Sent through the proxy: {}",
                 http::redact_text(&url, "")
             )),
-            _ => None,
+            Some((_, false)) => Some("Sent directly (no proxy upstream covers this host).".into()),
+            None => None,
         };
         let (ok, response, note) = match &result {
             Ok(resp) => (
@@ -103,244 +217,20 @@ impl Runtime {
         });
         result
     }
-}
 
-/// One authorization attempt prepared ahead of the click, so the URL shown is the URL used.
-pub struct Attempt {
-    pub state: State,
-    pub verifier: Option<PkceVerifier>,
-    pub challenge: Option<PkceChallenge>,
-}
-
-impl Attempt {
-    pub fn new(pkce: bool) -> Self {
-        let state = state_from(&random_bytes::<STATE_BYTES>());
-        let verifier = pkce.then(|| verifier_from(&random_bytes::<VERIFIER_BYTES>()));
-        let challenge = verifier.as_ref().map(challenge_s256);
-        Attempt {
-            state,
-            verifier,
-            challenge,
-        }
+    /// Ends the current session locally (tokens and the typed secret stay gone from storage).
+    pub fn forget(&self) {
+        let id = self.provider_id.get_untracked();
+        store().clear_session(&id);
+        self.session.set(None);
     }
-}
 
-/// What the user typed on the home page for one provider.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ClientForm {
-    pub client_id: String,
-    pub client_secret: String,
-    pub redirect_uri: String,
-    pub scopes: Vec<String>,
-}
-
-impl ClientForm {
-    /// Checks the form before anything leaves the page.
-    pub fn validate(&self, provider: &Provider) -> Result<(), String> {
-        if self.client_id.trim().is_empty() {
-            return Err("Enter the client id you received with your credentials.".into());
+    /// Stores a new session for its provider and shows it when that provider is selected.
+    fn adopt(&self, session: &StoredSession) {
+        store().save_session(session);
+        if self.provider_id.get_untracked() == session.provider_id {
+            self.session.set(Some(session.clone()));
         }
-        let redirect = self.redirect_uri.trim();
-        if redirect != crate::oauth::OOB_REDIRECT {
-            HttpUrl::parse(redirect).map_err(|e| format!("The redirect URI is not valid: {e}"))?;
-        }
-        if provider.scopes.iter().any(|s| s.name == "connect")
-            && !self.scopes.iter().any(|s| s == "connect")
-        {
-            return Err("This provider requires the connect scope.".into());
-        }
-        Ok(())
+        self.reauth.set(None);
     }
-}
-
-/// Builds the URL for `attempt` (no side effects; the preview uses it too).
-pub fn preview_url(provider: &Provider, form: &ClientForm, attempt: &Attempt) -> String {
-    authorize_url(
-        provider,
-        &AuthorizeParams {
-            client_id: &ClientId::new(form.client_id.trim()),
-            redirect_uri: form.redirect_uri.trim(),
-            scopes: &form.scopes,
-            state: &attempt.state,
-            challenge: attempt.challenge.as_ref(),
-        },
-    )
-}
-
-/// Stores the flow record and the typed secret, logs the step, and returns the URL to visit.
-pub fn begin(
-    runtime: &Runtime,
-    provider: &Provider,
-    form: &ClientForm,
-    attempt: Attempt,
-) -> String {
-    let url = preview_url(provider, form, &attempt);
-    let store = store();
-    store.save_secret(
-        &provider.id,
-        Some(&ClientSecret::new(form.client_secret.trim())),
-    );
-    store.save_flow(&FlowRecord {
-        state: attempt.state,
-        verifier: attempt.verifier,
-        provider_id: provider.id.clone(),
-        client_id: form.client_id.trim().to_string(),
-        redirect_uri: form.redirect_uri.trim().to_string(),
-        scopes: form.scopes.clone(),
-        created_at: now(),
-    });
-    runtime.record(LogEntry {
-        at: now(),
-        step: "authorize".into(),
-        title: format!("Sent the browser to {}", provider.name),
-        ok: true,
-        request: Some(format!("GET {url} HTTP/1.1")),
-        response: None,
-        note: Some("The provider shows its consent screen, then redirects back to the callback with a code and the same state.".into()),
-    });
-    url
-}
-
-/// Finishes a sign-in from the callback URL's query and fragment: checks, exchanges, stores.
-pub async fn complete(
-    runtime: &Runtime,
-    query: &str,
-    fragment: &str,
-) -> Result<StoredSession, FlowError> {
-    let params = parse_callback(query, fragment);
-    let store = store();
-    let lookup = match params.state.as_deref() {
-        Some(state) if !params.implicit_token && params.duplicate.is_none() => {
-            store.take_flow(state)
-        }
-        _ => crate::oauth::callback::Lookup::Unknown,
-    };
-    let checked = validate_callback(&params, lookup, now());
-    let (code, record) = match checked {
-        Ok(ok) => ok,
-        Err(e) => {
-            runtime.record(LogEntry {
-                at: now(),
-                step: "callback".into(),
-                title: "Callback rejected".into(),
-                ok: false,
-                request: None,
-                response: None,
-                note: Some(format!(
-                    "{}: {} No token request was sent.",
-                    e.title, e.detail
-                )),
-            });
-            return Err(e);
-        }
-    };
-    runtime.record(LogEntry {
-        at: now(),
-        step: "callback".into(),
-        title: "Callback accepted: state matched".into(),
-        ok: true,
-        request: None,
-        response: None,
-        note: Some("The state that came back equals the one this tab stored, so the code is exchanged. The code and state were removed from the address bar.".into()),
-    });
-    let provider = runtime.provider(&record.provider_id).ok_or_else(|| {
-        FlowError::new(
-            "unknown_provider",
-            "Unknown provider",
-            format!("{} is not configured in this build.", record.provider_id),
-        )
-    })?;
-    let secret = store.secret(&provider.id);
-    let client_id = ClientId::new(record.client_id.clone());
-    let req = token_request(
-        &provider,
-        &ClientAuth {
-            client_id: &client_id,
-            client_secret: secret.as_ref(),
-        },
-        &code,
-        &record.redirect_uri,
-        record.verifier,
-    );
-    let resp = runtime
-        .exchange("token", "Exchanged the code for tokens", &req)
-        .await
-        .map_err(|e| {
-            FlowError::new(
-                "token_network",
-                "The token request did not complete",
-                e.message(),
-            )
-        })?;
-    let tokens = parse_token_response(&provider, &resp, now(), None)?;
-    let session = StoredSession {
-        provider_id: provider.id.clone(),
-        client_id: record.client_id,
-        redirect_uri: record.redirect_uri,
-        scopes: tokens.scope.clone().unwrap_or(record.scopes),
-        tokens,
-    };
-    store.save_session(&session);
-    Ok(session)
-}
-
-/// Attaches the session's credential, but only to URLs under the provider's API base.
-pub fn authorize_request(
-    provider: &Provider,
-    session: &StoredSession,
-    req: HttpRequest,
-) -> Result<HttpRequest, NetError> {
-    let base = HttpUrl::parse(&provider.api_base).map_err(|e| NetError::Refused(e.to_string()))?;
-    let target = HttpUrl::parse(&req.url).map_err(|e| NetError::Refused(e.to_string()))?;
-    if !target.is_under(&base) {
-        return Err(NetError::Refused(format!(
-            "Refused to send the token to {}: it is only sent to {} (the provider's API base).",
-            target.origin(),
-            provider.api_base
-        )));
-    }
-    Ok(match &provider.auth {
-        AuthStyle::Bearer => req.header(
-            "Authorization",
-            &format!("Bearer {}", session.tokens.access_token.expose()),
-        ),
-        AuthStyle::ApiKeyHeader(name) => req.header(name, session.tokens.access_token.expose()),
-    })
-}
-
-/// The result of one API call, as the views show it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ApiOutcome {
-    pub request: String,
-    pub result: Result<HttpResponse, NetError>,
-}
-
-/// Calls the provider's userinfo/info endpoint with the session's token.
-pub async fn fetch_info(
-    runtime: &Runtime,
-    provider: &Provider,
-    session: &StoredSession,
-) -> Option<ApiOutcome> {
-    let endpoint = provider.userinfo.clone()?;
-    let req = HttpRequest::new(&endpoint.method, endpoint.url).header("Accept", "application/json");
-    let req = match authorize_request(provider, session, req) {
-        Ok(r) => r,
-        Err(e) => {
-            return Some(ApiOutcome {
-                request: String::new(),
-                result: Err(e),
-            })
-        }
-    };
-    let result = runtime
-        .exchange(
-            "info",
-            "Called the info endpoint with the access token",
-            &req,
-        )
-        .await;
-    Some(ApiOutcome {
-        request: http::render_request(&req),
-        result,
-    })
 }

@@ -33,6 +33,8 @@ pub struct CallbackParams {
     pub implicit_token: bool,
     /// A parameter that appeared twice (RFC 6749 §3.1 forbids it).
     pub duplicate: Option<String>,
+    /// RFC 9207: the issuer that sent the answer, when it says.
+    pub issuer: Option<String>,
 }
 
 impl CallbackParams {
@@ -65,6 +67,7 @@ pub fn parse_callback(query: &str, fragment: &str) -> CallbackParams {
                 "code" => p.code = non_empty(&value),
                 "state" => p.state = Some(value.into_owned()),
                 "error" => p.error = non_empty(&value),
+                "iss" => p.issuer = non_empty(&value),
                 "error_description" | "error.message" | "error[message]" | "message"
                     if p.error_description.is_none() =>
                 {
@@ -85,12 +88,23 @@ pub enum Lookup {
     Unknown,
 }
 
+/// Whether the answer must carry `state`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StateRule {
+    /// The callback route: no state, no exchange.
+    Required,
+    /// A pasted URL or bare code: checked when present; the lookup is then this tab's
+    /// latest pending sign-in for the provider.
+    IfPresent,
+}
+
 /// The checks, in order: no implicit leftovers, a state, a known and fresh state, no provider
 /// error, a code. Success yields the code and the record it belongs to.
 pub fn validate_callback(
     params: &CallbackParams,
     lookup: Lookup,
     now: f64,
+    rule: StateRule,
 ) -> Result<(AuthCode, FlowRecord), FlowError> {
     if params.implicit_token {
         return Err(FlowError::new(
@@ -114,7 +128,18 @@ pub fn validate_callback(
             "This page finishes a sign-in when a provider sends you back to it. Start from the home page.",
         ));
     }
-    let Some(state) = params.state.as_deref().filter(|s| !s.is_empty()) else {
+    let state = params.state.as_deref().filter(|s| !s.is_empty());
+    if state.is_none() && rule == StateRule::IfPresent {
+        let Lookup::Pending(record) = lookup else {
+            return Err(FlowError::new(
+                "no_pending_sign_in",
+                "No sign-in is waiting for a code",
+                "Press Authorize first: Handshake exchanges a pasted code only for a sign-in this tab started.",
+            ));
+        };
+        return finish(params, record, now);
+    }
+    let Some(state) = state else {
         return Err(FlowError::new(
             "state_missing",
             "The answer carries no state",
@@ -143,6 +168,15 @@ pub fn validate_callback(
             ))
         }
     };
+    finish(params, record, now)
+}
+
+/// The checks after the record is known: freshness, provider error, code.
+fn finish(
+    params: &CallbackParams,
+    record: FlowRecord,
+    now: f64,
+) -> Result<(AuthCode, FlowRecord), FlowError> {
     if now - record.created_at > FLOW_TTL_MS {
         return Err(FlowError::new(
             "flow_expired",
@@ -176,6 +210,95 @@ pub fn validate_callback(
         ));
     };
     Ok((AuthCode::new(code), record))
+}
+
+/// What the user pasted: the URL they landed on, a bare code, or a JSON answer with `code`.
+pub fn parse_pasted(text: &str) -> Result<CallbackParams, FlowError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(FlowError::new(
+            "paste_empty",
+            "Nothing pasted",
+            "Paste the address you landed on, or the code the provider showed.",
+        ));
+    }
+    if text.starts_with("http://")
+        || text.starts_with("https://")
+        || text.starts_with('?')
+        || text.contains("code=")
+    {
+        let without_fragment = text.split('#').next().unwrap_or(text);
+        let fragment = text.split_once('#').map(|(_, f)| f).unwrap_or("");
+        let query = without_fragment
+            .split_once('?')
+            .map(|(_, q)| q)
+            .unwrap_or(without_fragment);
+        let params = parse_callback(query, fragment);
+        if params.is_empty() && !params.implicit_token {
+            return Err(FlowError::new(
+                "paste_no_answer",
+                "That address carries no answer",
+                "It has neither a code nor an error. Copy the whole address of the page the provider sent you to.",
+            ));
+        }
+        return Ok(params);
+    }
+    if text.starts_with('{') {
+        let code = serde_json::from_str::<serde_json::Value>(text)
+            .ok()
+            .and_then(|v| v.get("code")?.as_str().map(str::to_string));
+        return match code {
+            Some(code) if !code.is_empty() => Ok(CallbackParams {
+                code: Some(code),
+                ..Default::default()
+            }),
+            _ => Err(FlowError::new(
+                "paste_unreadable",
+                "No code in that JSON",
+                "Expected something like {\"code\": \"…\"}.",
+            )),
+        };
+    }
+    if text.len() > 2048 || text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(FlowError::new(
+            "paste_unreadable",
+            "That does not look like a code",
+            "A code is one word without spaces. Paste just the code, or the whole address you landed on.",
+        ));
+    }
+    Ok(CallbackParams {
+        code: Some(text.to_string()),
+        ..Default::default()
+    })
+}
+
+/// RFC 9207: an `iss` in the answer must name the provider this tab asked (mix-up defence).
+/// Without a configured issuer, the origin of the authorize endpoint stands in for it.
+pub fn check_issuer(
+    received: Option<&str>,
+    expected_issuer: Option<&str>,
+    authorize_url: &str,
+) -> Result<(), FlowError> {
+    let Some(received) = received else {
+        return Ok(());
+    };
+    let expected = match expected_issuer {
+        Some(i) => i.trim_end_matches('/').to_string(),
+        None => crate::url::HttpUrl::parse(authorize_url)
+            .map(|u| u.origin())
+            .unwrap_or_default(),
+    };
+    let received_norm = received.trim_end_matches('/');
+    if received_norm == expected
+        || (expected_issuer.is_none() && received_norm.starts_with(&format!("{expected}/")))
+    {
+        return Ok(());
+    }
+    Err(FlowError::new(
+        "issuer_mismatch",
+        "The answer came from another provider",
+        format!("It says it was issued by {received}, but this sign-in went to {expected}. No token was requested (a mix-up attack looks like this)."),
+    ))
 }
 
 /// Plain words for RFC 6749 §4.1.2.1 error codes (and Make's message-only errors).
@@ -229,7 +352,12 @@ mod tests {
     }
 
     fn check(query: &str, lookup: Lookup) -> Result<(AuthCode, FlowRecord), FlowError> {
-        validate_callback(&parse_callback(query, ""), lookup, 1_000.0)
+        validate_callback(
+            &parse_callback(query, ""),
+            lookup,
+            1_000.0,
+            StateRule::Required,
+        )
     }
 
     #[test]
@@ -268,9 +396,14 @@ mod tests {
     fn implicit_tokens_are_rejected_wherever_they_are() {
         let p = parse_callback("", "access_token=x&state=s1");
         assert_eq!(
-            validate_callback(&p, Lookup::Pending(record("s1", 0.0)), 0.0)
-                .unwrap_err()
-                .code,
+            validate_callback(
+                &p,
+                Lookup::Pending(record("s1", 0.0)),
+                0.0,
+                StateRule::Required
+            )
+            .unwrap_err()
+            .code,
             "implicit_token_in_url"
         );
         assert_eq!(
@@ -312,6 +445,7 @@ mod tests {
             &parse_callback("code=a&state=s1", ""),
             Lookup::Pending(record("s1", 0.0)),
             FLOW_TTL_MS + 1.0,
+            StateRule::Required,
         )
         .unwrap_err();
         assert_eq!(e.code, "flow_expired");
@@ -333,6 +467,101 @@ mod tests {
             check("code=abc%2F1&state=s1", Lookup::Pending(record("s1", 0.0))).unwrap();
         assert_eq!(code.expose(), "abc/1");
         assert_eq!(rec.client_id, "c");
+    }
+
+    #[test]
+    fn pasted_urls_codes_and_json_are_understood() {
+        let p = parse_pasted("https://www.integromat.com/oauth/cb/app?code=abc&state=s1").unwrap();
+        assert_eq!(
+            (p.code.as_deref(), p.state.as_deref()),
+            (Some("abc"), Some("s1"))
+        );
+        assert_eq!(
+            parse_pasted("  c0de-123  ").unwrap().code.as_deref(),
+            Some("c0de-123")
+        );
+        assert_eq!(
+            parse_pasted(r#"{"code": "xyz"}"#).unwrap().code.as_deref(),
+            Some("xyz")
+        );
+        assert!(
+            parse_pasted("https://x/cb#access_token=t")
+                .unwrap()
+                .implicit_token
+        );
+        for (bad, code) in [
+            ("", "paste_empty"),
+            ("two words", "paste_unreadable"),
+            ("{\"nope\":1}", "paste_unreadable"),
+            ("https://x/cb", "paste_no_answer"),
+        ] {
+            assert_eq!(parse_pasted(bad).unwrap_err().code, code, "{bad}");
+        }
+    }
+
+    #[test]
+    fn pasted_answers_check_state_only_when_present() {
+        let bare = parse_pasted("abc").unwrap();
+        let (code, _) = validate_callback(
+            &bare,
+            Lookup::Pending(record("s1", 0.0)),
+            0.0,
+            StateRule::IfPresent,
+        )
+        .unwrap();
+        assert_eq!(code.expose(), "abc");
+        assert_eq!(
+            validate_callback(&bare, Lookup::Unknown, 0.0, StateRule::IfPresent)
+                .unwrap_err()
+                .code,
+            "no_pending_sign_in"
+        );
+        let wrong = parse_pasted("https://h/cb?code=abc&state=other").unwrap();
+        assert_eq!(
+            validate_callback(&wrong, Lookup::Unknown, 0.0, StateRule::IfPresent)
+                .unwrap_err()
+                .code,
+            "state_mismatch"
+        );
+    }
+
+    #[test]
+    fn issuer_must_match_when_sent() {
+        assert!(check_issuer(None, None, "https://a.example/oauth/authorize").is_ok());
+        assert!(check_issuer(
+            Some("https://a.example"),
+            None,
+            "https://a.example/oauth/authorize"
+        )
+        .is_ok());
+        assert!(check_issuer(
+            Some("https://a.example/tenant"),
+            None,
+            "https://a.example/oauth/authorize"
+        )
+        .is_ok());
+        assert_eq!(
+            check_issuer(
+                Some("https://evil.example"),
+                None,
+                "https://a.example/oauth/authorize"
+            )
+            .unwrap_err()
+            .code,
+            "issuer_mismatch"
+        );
+        assert!(check_issuer(
+            Some("https://a.example/other"),
+            Some("https://a.example/tenant"),
+            ""
+        )
+        .is_err());
+        assert_eq!(
+            parse_callback("code=a&iss=https%3A%2F%2Fa.example", "")
+                .issuer
+                .as_deref(),
+            Some("https://a.example")
+        );
     }
 
     #[test]

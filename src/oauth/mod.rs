@@ -4,6 +4,8 @@
 pub mod authorize;
 pub mod callback;
 pub mod pkce;
+pub mod refresh;
+pub mod revoke;
 pub mod token;
 
 use serde::{Deserialize, Serialize};

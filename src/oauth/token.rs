@@ -320,7 +320,7 @@ fn token_error(resp: &HttpResponse) -> FlowError {
     if code.is_none() && description.is_none() {
         if looks_like_html(resp) || resp.status >= 500 {
             return FlowError::new(
-                "token_http_error",
+                &format!("token_http_error:{}", resp.status),
                 format!(
                     "The token endpoint failed ({} {})",
                     resp.status, resp.status_text
@@ -333,7 +333,7 @@ fn token_error(resp: &HttpResponse) -> FlowError {
             );
         }
         return FlowError::new(
-            "token_http_error",
+            &format!("token_http_error:{}", resp.status),
             format!("The token endpoint refused the request ({})", resp.status),
             format!("No OAuth error in the answer: {}", preview(&resp.body)),
         );
@@ -541,8 +541,9 @@ mod tests {
             ),
             (
                 answer(502, "text/html", "<h1>Bad gateway</h1>"),
-                "token_http_error",
+                "token_http_error:502",
             ),
+            (answer(401, "text/plain", ""), "token_http_error:401"),
         ];
         for (resp, code) in cases {
             assert_eq!(

@@ -1,6 +1,8 @@
 // Providers as data: endpoints, dialect quirks (body encoding, expiry unit, PKCE, which
 // parameters the token call carries) and the presets the home page offers.
 
+pub mod custom;
+
 use crate::config::AppConfig;
 use serde::{Deserialize, Serialize};
 
@@ -46,6 +48,25 @@ pub enum AuthStyle {
     ApiKeyHeader(String),
 }
 
+/// How the user gets a credential.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Flow {
+    /// RFC 6749 §4.1.
+    AuthorizationCode,
+    /// A key the user types (Academy v1).
+    ApiKey,
+}
+
+/// Where a provider is listed on the home page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Group {
+    Sandbox,
+    Real,
+    Custom,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Endpoint {
     pub method: String,
@@ -61,6 +82,22 @@ impl Endpoint {
     }
 }
 
+/// How a provider ends a grant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RevokeStyle {
+    /// Call the endpoint with the access token as Bearer (Academy's `/invalidate`).
+    BearerCall,
+    /// RFC 7009: POST `token=…` as a form (Doorkeeper's `/oauth/revoke`).
+    TokenForm,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Revoke {
+    pub endpoint: Endpoint,
+    pub style: RevokeStyle,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScopeInfo {
     pub name: String,
@@ -74,27 +111,44 @@ pub struct Provider {
     pub name: String,
     /// One line shown under the selector.
     pub summary: String,
-    pub sandbox: bool,
+    pub group: Group,
+    pub flow: Flow,
     pub authorize_url: String,
     pub token: Endpoint,
     pub refresh: Option<Endpoint>,
-    pub revoke: Option<Endpoint>,
+    pub revoke: Option<Revoke>,
     pub userinfo: Option<Endpoint>,
     /// Credentials are attached only to URLs under this base.
     pub api_base: String,
     pub token_body: BodyEncoding,
     pub expiry_unit: ExpiryUnit,
     pub scopes: Vec<ScopeInfo>,
+    /// Scopes without which authorization fails (the Academy's `connect`).
+    pub required_scopes: Vec<String>,
     pub default_scopes: Vec<String>,
     pub scope_separator: String,
     pub pkce: bool,
     /// Whether the token request carries `grant_type` and `redirect_uri` (the PHP dialect sends neither).
     pub sends_grant_type: bool,
     pub sends_redirect_uri: bool,
+    /// Whether the out-of-band redirect URI (`urn:ietf:wg:oauth:2.0:oob`) is offered.
+    pub supports_oob: bool,
     pub auth: AuthStyle,
+    /// The proxy upstream that reaches this provider, when config.json does not name its host.
+    #[serde(default)]
+    pub upstream: Option<String>,
     pub default_client_id: String,
-    /// A public demo secret (Sandbox only); real secrets are typed by the user or held by the proxy.
+    /// Public demo credentials (Sandbox only); real secrets are typed by the user or held by the proxy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub demo_client_secret: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub demo_api_key: Option<String>,
+    /// RFC 9207: when the callback carries `iss`, it must equal this.
+    #[serde(default)]
+    pub issuer: Option<String>,
+    /// Something a user should know before starting (shown under the form).
+    #[serde(default)]
+    pub notes: Option<String>,
 }
 
 fn scope(name: &str, meaning: &str) -> ScopeInfo {
@@ -113,55 +167,216 @@ fn academy_scopes() -> Vec<ScopeInfo> {
     ]
 }
 
-/// The Academy v2 dialect at `host` (`https://app-academy.make.com` or the Sandbox).
-fn academy_v2(id: &str, name: &str, summary: &str, host: &str, sandbox: bool) -> Provider {
-    let base = format!("{}/api/v2", host.trim_end_matches('/'));
+/// The Academy v2 dialect under `base` (`…/api/v2` on the real host, the Sandbox or the mock).
+fn academy_v2(id: &str, name: &str, summary: &str, base: &str, group: Group) -> Provider {
+    let sandbox = group == Group::Sandbox;
     Provider {
         id: id.into(),
         name: name.into(),
         summary: summary.into(),
-        sandbox,
+        group,
+        flow: Flow::AuthorizationCode,
         authorize_url: format!("{base}/authorize"),
         token: Endpoint::new("POST", format!("{base}/token")),
         refresh: Some(Endpoint::new("POST", format!("{base}/refresh"))),
-        revoke: Some(Endpoint::new("GET", format!("{base}/invalidate"))),
+        revoke: Some(Revoke {
+            endpoint: Endpoint::new("GET", format!("{base}/invalidate")),
+            style: RevokeStyle::BearerCall,
+        }),
         userinfo: Some(Endpoint::new("GET", format!("{base}/info"))),
-        api_base: base,
+        api_base: base.into(),
         token_body: BodyEncoding::Json,
         expiry_unit: ExpiryUnit::Minutes,
         scopes: academy_scopes(),
+        required_scopes: vec!["connect".into()],
         default_scopes: vec!["connect".into(), "read".into()],
         scope_separator: " ".into(),
         pkce: false,
         sends_grant_type: true,
         sends_redirect_uri: true,
+        supports_oob: false,
         auth: AuthStyle::Bearer,
+        upstream: None,
         default_client_id: if sandbox {
             "academy-sandbox-client".into()
         } else {
             String::new()
         },
         demo_client_secret: sandbox.then(|| "academy-sandbox-secret".into()),
+        demo_api_key: None,
+        issuer: None,
+        notes: None,
     }
 }
+
+fn academy_v1(id: &str, name: &str, summary: &str, base: &str, group: Group) -> Provider {
+    let sandbox = group == Group::Sandbox;
+    Provider {
+        flow: Flow::ApiKey,
+        authorize_url: String::new(),
+        refresh: None,
+        revoke: None,
+        userinfo: Some(Endpoint::new("GET", format!("{base}/about"))),
+        scopes: Vec::new(),
+        required_scopes: Vec::new(),
+        default_scopes: Vec::new(),
+        auth: AuthStyle::ApiKeyHeader("x-api-key".into()),
+        default_client_id: String::new(),
+        demo_client_secret: None,
+        demo_api_key: sandbox.then(|| "academy-sandbox-key".into()),
+        ..academy_v2(id, name, summary, base, group)
+    }
+}
+
+fn doorkeeper(id: &str, name: &str, summary: &str, host: &str, group: Group) -> Provider {
+    let sandbox = group == Group::Sandbox;
+    Provider {
+        id: id.into(),
+        name: name.into(),
+        summary: summary.into(),
+        group,
+        flow: Flow::AuthorizationCode,
+        authorize_url: format!("{host}/oauth/authorize"),
+        token: Endpoint::new("POST", format!("{host}/oauth/token")),
+        refresh: Some(Endpoint::new("POST", format!("{host}/oauth/token"))),
+        revoke: Some(Revoke {
+            endpoint: Endpoint::new("POST", format!("{host}/oauth/revoke")),
+            style: RevokeStyle::TokenForm,
+        }),
+        userinfo: Some(Endpoint::new("GET", format!("{host}/api/v2/users/current"))),
+        api_base: format!("{host}/api/v2"),
+        token_body: BodyEncoding::Query,
+        expiry_unit: ExpiryUnit::Seconds,
+        scopes: Vec::new(),
+        required_scopes: Vec::new(),
+        default_scopes: Vec::new(),
+        scope_separator: " ".into(),
+        // The Sandbox verifies PKCE like modern Doorkeeper; Metamaps' 4.2.6 would ignore it.
+        pkce: sandbox,
+        sends_grant_type: true,
+        sends_redirect_uri: true,
+        supports_oob: true,
+        auth: AuthStyle::Bearer,
+        upstream: None,
+        default_client_id: if sandbox {
+            "metamaps-sandbox-client".into()
+        } else {
+            String::new()
+        },
+        demo_client_secret: sandbox.then(|| "metamaps-sandbox-secret".into()),
+        demo_api_key: None,
+        issuer: None,
+        notes: None,
+    }
+}
+
+/// The PHP-style dialect at `host`.
+pub fn php_style(id: &str, name: &str, summary: &str, host: &str, group: Group) -> Provider {
+    let sandbox = group == Group::Sandbox;
+    Provider {
+        id: id.into(),
+        name: name.into(),
+        summary: summary.into(),
+        group,
+        flow: Flow::AuthorizationCode,
+        authorize_url: format!("{host}/api/authorize.php"),
+        token: Endpoint::new("POST", format!("{host}/api/token.php")),
+        refresh: None,
+        revoke: None,
+        userinfo: Some(Endpoint::new("GET", format!("{host}/api/userinfo.php"))),
+        api_base: format!("{host}/api"),
+        token_body: BodyEncoding::Form,
+        expiry_unit: ExpiryUnit::Seconds,
+        scopes: Vec::new(),
+        required_scopes: Vec::new(),
+        default_scopes: Vec::new(),
+        scope_separator: " ".into(),
+        pkce: false,
+        sends_grant_type: false,
+        sends_redirect_uri: false,
+        supports_oob: false,
+        auth: AuthStyle::Bearer,
+        upstream: None,
+        default_client_id: if sandbox {
+            "php-sandbox-client".into()
+        } else {
+            String::new()
+        },
+        demo_client_secret: sandbox.then(|| "php-sandbox-secret".into()),
+        demo_api_key: None,
+        issuer: None,
+        notes: None,
+    }
+}
+
+pub const SWAGGERHUB_BASE: &str =
+    "https://virtserver.swaggerhub.com/TKLOBOUCKOVA/app-academy-v2/1.0.0";
 
 /// Every preset, with Sandbox URLs taken from the runtime configuration.
 pub fn presets(config: &AppConfig) -> Vec<Provider> {
     let sandbox = config.sandbox_url.origin();
+    let mut swagger = academy_v2(
+        "academy-v2-swaggerhub",
+        "Make App Academy v2 · SwaggerHub mock",
+        "The documentation's mock server: it answers with example data whatever you send.",
+        SWAGGERHUB_BASE,
+        Group::Real,
+    );
+    swagger.notes = Some(
+        "The mock's authorize endpoint answers with JSON ({\"code\": …}) instead of redirecting: \
+         copy the code from that page and paste it below."
+            .into(),
+    );
     vec![
         academy_v2(
             "sandbox-academy-v2",
-            "Sandbox · Make App Academy v2",
+            "Sandbox · Make App Academy v2 (OAuth2)",
             "The simulated Academy API on this machine: no credentials needed.",
-            &sandbox,
-            true,
+            &format!("{sandbox}/api/v2"),
+            Group::Sandbox,
+        ),
+        academy_v1(
+            "sandbox-academy-v1",
+            "Sandbox · Make App Academy v1 (API key)",
+            "The simulated Academy API with an API key: academy-sandbox-key is John Doe's.",
+            &format!("{sandbox}/api/v1"),
+            Group::Sandbox,
+        ),
+        doorkeeper(
+            "sandbox-metamaps",
+            "Sandbox · Metamaps (Doorkeeper)",
+            "A simulated Doorkeeper server: query-string token call, seconds, refresh, revoke, out-of-band codes.",
+            &format!("{sandbox}/metamaps"),
+            Group::Sandbox,
+        ),
+        php_style(
+            "sandbox-php",
+            "Sandbox · PHP-style API",
+            "A simulated plain PHP OAuth2 API: form token call without grant_type, no refresh token. Sign in as johndoe / sandbox.",
+            &format!("{sandbox}/php"),
+            Group::Sandbox,
         ),
         academy_v2(
             "academy-v2",
             "Make App Academy v2 (OAuth2)",
             "The real Academy API: needs your client id and secret from the course sign-up.",
-            "https://app-academy.make.com",
-            false,
+            "https://app-academy.make.com/api/v2",
+            Group::Real,
+        ),
+        swagger,
+        academy_v1(
+            "academy-v1",
+            "Make App Academy v1 (API key)",
+            "The real Academy API with the API key from your sign-up e-mail.",
+            "https://app-academy.make.com/api/v1",
+            Group::Real,
+        ),
+        doorkeeper(
+            "metamaps",
+            "Metamaps (Doorkeeper)",
+            "metamaps.cc: register an application on the site to get a client id and secret.",
+            "https://metamaps.cc",
+            Group::Real,
         ),
     ]
 }
@@ -171,34 +386,61 @@ impl Provider {
     pub fn scope_string(&self, scopes: &[String]) -> String {
         scopes.join(&self.scope_separator)
     }
+
+    pub fn is_oauth(&self) -> bool {
+        self.flow == Flow::AuthorizationCode
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn sandbox_presets_follow_the_configured_sandbox_url() {
-        let config = AppConfig::from_file(
+    fn config() -> AppConfig {
+        AppConfig::from_file(
             Some(r#"{"sandbox_url":"http://127.0.0.1:9999"}"#),
             "http://127.0.0.1:8080/",
         )
-        .unwrap();
-        let p = &presets(&config)[0];
-        assert_eq!(p.authorize_url, "http://127.0.0.1:9999/api/v2/authorize");
-        assert_eq!(p.token.url, "http://127.0.0.1:9999/api/v2/token");
-        assert_eq!(p.expiry_unit, ExpiryUnit::Minutes);
-        assert!(p.sandbox);
+        .unwrap()
     }
 
     #[test]
-    fn real_academy_carries_no_secret() {
-        let config = AppConfig::from_file(None, "http://127.0.0.1:8080/").unwrap();
-        let real = presets(&config)
-            .into_iter()
-            .find(|p| p.id == "academy-v2")
-            .unwrap();
-        assert_eq!(real.demo_client_secret, None);
-        assert_eq!(real.api_base, "https://app-academy.make.com/api/v2");
+    fn sandbox_presets_follow_the_configured_sandbox_url() {
+        let all = presets(&config());
+        let p = &all[0];
+        assert_eq!(p.authorize_url, "http://127.0.0.1:9999/api/v2/authorize");
+        assert_eq!(p.token.url, "http://127.0.0.1:9999/api/v2/token");
+        assert_eq!(p.expiry_unit, ExpiryUnit::Minutes);
+        let mm = all.iter().find(|p| p.id == "sandbox-metamaps").unwrap();
+        assert_eq!(mm.token_body, BodyEncoding::Query);
+        assert_eq!(mm.api_base, "http://127.0.0.1:9999/metamaps/api/v2");
+    }
+
+    #[test]
+    fn real_presets_carry_no_secrets_and_ids_are_unique() {
+        let all = presets(&config());
+        for p in all.iter().filter(|p| p.group == Group::Real) {
+            assert_eq!(
+                (p.demo_client_secret.as_deref(), p.demo_api_key.as_deref()),
+                (None, None),
+                "{}",
+                p.id
+            );
+        }
+        let mut ids: Vec<&str> = all.iter().map(|p| p.id.as_str()).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), all.len());
+    }
+
+    #[test]
+    fn dialect_quirks_are_data() {
+        let all = presets(&config());
+        let php = all.iter().find(|p| p.id == "sandbox-php").unwrap();
+        assert!(!php.sends_grant_type && !php.sends_redirect_uri && php.refresh.is_none());
+        let v1 = all.iter().find(|p| p.id == "academy-v1").unwrap();
+        assert_eq!(v1.flow, Flow::ApiKey);
+        assert_eq!(v1.auth, AuthStyle::ApiKeyHeader("x-api-key".into()));
+        assert_eq!(v1.api_base, "https://app-academy.make.com/api/v1");
     }
 }

@@ -114,6 +114,24 @@ impl<S: KeyValue> SessionStore<S> {
         Lookup::Unknown
     }
 
+    /// Removes and returns this tab's most recent pending flow for `provider_id` (a pasted
+    /// bare code carries no state to look it up by).
+    pub fn take_latest_flow(&self, provider_id: &str) -> Option<FlowRecord> {
+        let prefix = format!("{PREFIX}flow.");
+        let latest = self
+            .kv
+            .keys()
+            .into_iter()
+            .filter(|k| k.starts_with(&prefix))
+            .filter_map(|k| self.read::<FlowRecord>(&k))
+            .filter(|r| r.provider_id == provider_id)
+            .max_by(|a, b| a.created_at.total_cmp(&b.created_at))?;
+        match self.take_flow(latest.state.as_str()) {
+            Lookup::Pending(record) => Some(record),
+            _ => None,
+        }
+    }
+
     /// Pending flow records (for diagnostics and tests).
     pub fn pending_flows(&self) -> usize {
         self.kv
@@ -213,6 +231,25 @@ mod tests {
         assert!(matches!(store.take_flow("s1"), Lookup::Completed));
         assert!(matches!(store.take_flow("other"), Lookup::Unknown));
         assert!(matches!(store.take_flow(""), Lookup::Unknown));
+    }
+
+    #[test]
+    fn the_latest_pending_flow_of_a_provider_is_found_without_state() {
+        let store = SessionStore::new(MemoryStore::default());
+        let mut old = record("old");
+        old.created_at = 1.0;
+        let mut new = record("new");
+        new.created_at = 2.0;
+        let mut other = record("other");
+        other.provider_id = "q".into();
+        other.created_at = 3.0;
+        for r in [&old, &new, &other] {
+            store.save_flow(r);
+        }
+        assert_eq!(store.take_latest_flow("p").unwrap().state.as_str(), "new");
+        assert!(matches!(store.take_flow("new"), Lookup::Completed));
+        assert_eq!(store.take_latest_flow("p").unwrap().state.as_str(), "old");
+        assert!(store.take_latest_flow("p").is_none());
     }
 
     #[test]

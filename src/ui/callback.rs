@@ -2,7 +2,6 @@
 // and shows progress, then the home page on success or the failure in plain words.
 
 use super::AppState;
-use crate::client;
 use crate::oauth::FlowError;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -37,9 +36,8 @@ pub fn Callback() -> impl IntoView {
     let router_base = state.boot.with_value(|b| b.router_base());
     let (query, fragment) = take_answer_from_address_bar(&router_base);
     {
-        let state = state.clone();
         leptos::task::spawn_local(async move {
-            match client::complete(&state.runtime, &query, &fragment).await {
+            match state.runtime.complete(&query, &fragment).await {
                 Ok(session) => {
                     state.select_provider(&session.provider_id);
                     state.refresh_info();

@@ -40,7 +40,7 @@ fn entry_view(index: usize, entry: LogEntry) -> impl IntoView {
 pub fn FlowLog() -> impl IntoView {
     let state = expect_context::<AppState>();
     let log = state.runtime.log;
-    let runtime = state.runtime.clone();
+    let runtime = state.runtime;
     view! {
         <section class="card" aria-labelledby="log-title">
             <div class="card-head">

@@ -1,6 +1,7 @@
-// The home page: connect on the left, the session and the flow log beside it.
+// The home page: connect and the session on the left, the flow log on the right.
 
 use super::connect::Connect;
+use super::custom_provider::CustomProvider;
 use super::flow_log::FlowLog;
 use super::session_panel::SessionPanel;
 use leptos::prelude::*;
@@ -9,11 +10,12 @@ use leptos::prelude::*;
 pub fn Home() -> impl IntoView {
     view! {
         <div class="layout">
-            <div class="column">
+            <div class="column side">
                 <Connect/>
                 <SessionPanel/>
+                <CustomProvider/>
             </div>
-            <div class="column">
+            <div class="column wide">
                 <FlowLog/>
             </div>
         </div>

@@ -3,83 +3,99 @@
 
 mod callback;
 mod connect;
+mod custom_provider;
 mod flow_log;
 mod home;
 mod session_panel;
 mod widgets;
 
 use crate::boot::Boot;
-use crate::client::{self, ApiOutcome, Runtime};
-use crate::session::StoredSession;
+use crate::client::{self, ApiOutcome, RevokeOutcome, Runtime};
+use crate::oauth::refresh::needs_refresh;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use std::time::Duration;
 
-/// State every view may read: runtime, chosen provider, its session, the clock.
-#[derive(Clone)]
+/// State every view may read: the runtime, the last answers shown, the clock.
+#[derive(Clone, Copy)]
 pub struct AppState {
     pub runtime: Runtime,
     pub boot: StoredValue<Boot>,
-    pub provider_id: RwSignal<String>,
-    pub session: RwSignal<Option<StoredSession>>,
     pub info: RwSignal<Option<ApiOutcome>>,
-    pub info_busy: RwSignal<bool>,
+    pub revoked: RwSignal<Option<RevokeOutcome>>,
+    /// The action in progress ("info", "refresh", "revoke"), for progress indicators.
+    pub busy: RwSignal<Option<&'static str>>,
     /// Milliseconds since the epoch, ticking once a second for countdowns.
     pub now: RwSignal<f64>,
 }
 
 impl AppState {
-    pub fn provider(&self) -> Option<crate::providers::Provider> {
-        self.runtime.provider(&self.provider_id.get())
-    }
-
-    /// Switches provider: the session shown is the new provider's, the info result is dropped.
+    /// Switches provider and drops answers that belonged to the previous one.
     pub fn select_provider(&self, id: &str) {
-        self.provider_id.set(id.to_string());
-        self.session.set(client::store().session(id));
+        self.runtime.select(id);
         self.info.set(None);
+        self.revoked.set(None);
     }
 
     /// Calls the info endpoint for the current session and shows the answer.
     pub fn refresh_info(&self) {
-        let (Some(provider), Some(session)) = (self.provider(), self.session.get_untracked())
+        let Some(provider) = self
+            .runtime
+            .provider(&self.runtime.provider_id.get_untracked())
         else {
             return;
         };
-        let state = self.clone();
-        state.info_busy.set(true);
+        let state = *self;
+        state.busy.set(Some("info"));
         leptos::task::spawn_local(async move {
-            let outcome = client::fetch_info(&state.runtime, &provider, &session).await;
+            let outcome = state.runtime.fetch_info(&provider).await;
             state.info.set(outcome);
-            state.info_busy.set(false);
+            state.busy.set(None);
         });
     }
+}
+
+/// Refreshes the session shortly before expiry while the tab is open (at most every 15 s).
+fn keep_session_fresh(state: AppState) {
+    let last_try = StoredValue::new(0.0_f64);
+    Effect::new(move |_| {
+        let now = state.now.get();
+        let Some(session) = state.runtime.session.get_untracked() else {
+            return;
+        };
+        if !needs_refresh(&session.tokens, now) || now - last_try.get_value() < 15_000.0 {
+            return;
+        }
+        last_try.set_value(now);
+        let Some(provider) = state.runtime.provider(&session.provider_id) else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            let _ = state.runtime.refresh(&provider).await;
+        });
+    });
 }
 
 #[component]
 pub fn App(boot: Boot) -> impl IntoView {
     let runtime = Runtime::new(boot.config.clone());
-    let default_provider = boot.config.default_provider.clone();
-    let provider_id = if runtime.provider(&default_provider).is_some() {
-        default_provider
-    } else {
-        "sandbox-academy-v2".to_string()
-    };
     let router_base = boot.router_base();
+    let warning = boot.config_warning.clone();
     let state = AppState {
-        session: RwSignal::new(client::store().session(&provider_id)),
         runtime,
         boot: StoredValue::new(boot),
-        provider_id: RwSignal::new(provider_id),
         info: RwSignal::new(None),
-        info_busy: RwSignal::new(false),
+        revoked: RwSignal::new(None),
+        busy: RwSignal::new(None),
         now: RwSignal::new(client::now()),
     };
     let now = state.now;
     set_interval(move || now.set(client::now()), Duration::from_secs(1));
-    provide_context(state.clone());
-    let warning = state.boot.with_value(|b| b.config_warning.clone());
+    keep_session_fresh(state);
+    provide_context(state);
+    let provider_name = move || runtime.current().map(|p| p.name).unwrap_or_default();
+    let signed_in = move || runtime.session.with(|s| s.is_some());
 
     view! {
         <Router base=router_base>
@@ -89,6 +105,11 @@ pub fn App(boot: Boot) -> impl IntoView {
                     <span>"Handshake"</span>
                 </a>
                 <span class="tagline">"OAuth2 playground & API explorer"</span>
+                <span class="status-chip" class:on=signed_in data-testid="status-chip">
+                    <span class="dot" aria-hidden="true"></span>
+                    {provider_name}
+                    {move || if signed_in() { " · signed in" } else { " · signed out" }}
+                </span>
             </header>
             {warning.map(|w| view! { <p class="banner warn" role="alert">{w}</p> })}
             <main id="main">

@@ -1,19 +1,21 @@
-// The token panel: masked tokens, expiry countdowns in the provider's units, scopes,
-// the info call and its answer, and sign-out.
+// The token panel: masked tokens, expiry countdowns in the provider's units, scopes, and the
+// session's actions (info, refresh, revoke/invalidate, forget) with their answers.
 
 use super::widgets::{remaining, Outcome};
 use super::AppState;
-use crate::client;
+use crate::client::ApiOutcome;
 use crate::oauth::token::TokenSet;
-use crate::providers::ExpiryUnit;
+use crate::providers::{ExpiryUnit, Flow, Provider, RevokeStyle};
 use crate::session::StoredSession;
 use leptos::prelude::*;
 
-/// One token row: masked value (revealed on request), and its countdown.
+/// One token row: masked value (revealed on request) and its countdown.
 #[component]
 fn TokenRow(
     label: &'static str,
     id: &'static str,
+    /// The answer's field that gave the lifetime (`expires_in`, `refresh_expires_in`).
+    field: &'static str,
     value: String,
     masked: String,
     expires_at: Option<f64>,
@@ -22,31 +24,39 @@ fn TokenRow(
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
     let shown = RwSignal::new(false);
-    let lifetime = expires_in.map(|n| format!("expires_in {n} ({})", unit.label()));
+    let lifetime = expires_in.map(|n| format!("{field}: {n} ({})", unit.label()));
+    let total = expires_at.zip(expires_in).map(|(_, n)| unit.millis(n));
     view! {
         <div class="token-row">
             <div class="token-label">{label}</div>
             <code class="token" id=id>{move || if shown.get() { value.clone() } else { masked.clone() }}</code>
             <button type="button" class="ghost small" on:click=move |_| shown.update(|s| *s = !*s)
-                aria-pressed=move || shown.get().to_string()>
+                aria-pressed=move || shown.get().to_string() aria-controls=id>
                 {move || if shown.get() { "Hide" } else { "Reveal" }}
             </button>
             <div class="token-expiry">
                 {match expires_at {
                     Some(at) => view! {
-                        <span class="countdown" class:expired=move || at <= state.now.get()>
-                            {move || remaining(at - state.now.get())}
+                        <span class="countdown" id=format!("{id}-countdown") class:expired=move || at <= state.now.get()>
+                            // The clock ticks once a second: never show more than the whole lifetime.
+                            {move || remaining((at - state.now.get()).min(total.unwrap_or(f64::INFINITY)))}
                         </span>
+                        {total.map(|total| view! {
+                            <span class="bar" aria-hidden="true">
+                                <span class="fill" style:width=move || format!("{:.1}%", ((at - state.now.get()) / total * 100.0).clamp(0.0, 100.0))></span>
+                            </span>
+                        })}
                     }.into_any(),
                     None => view! { <span class="muted">"no expiry given"</span> }.into_any(),
                 }}
-                {lifetime.map(|l| view! { <span class="muted">" · "{l}</span> })}
+                {lifetime.map(|l| view! { <span class="muted">" "{l}</span> })}
             </div>
         </div>
     }
 }
 
-fn token_rows(session: &StoredSession, unit: ExpiryUnit) -> impl IntoView {
+fn token_rows(session: &StoredSession, provider: &Provider) -> impl IntoView {
+    let unit = provider.expiry_unit;
     let TokenSet {
         access_token,
         expires_at,
@@ -56,85 +66,142 @@ fn token_rows(session: &StoredSession, unit: ExpiryUnit) -> impl IntoView {
         refresh_expires_in,
         ..
     } = session.tokens.clone();
+    let label = if provider.flow == Flow::ApiKey {
+        "API key"
+    } else {
+        "Access token"
+    };
     view! {
-        <TokenRow label="Access token" id="access-token" value=access_token.expose().to_string()
+        <TokenRow label=label id="access-token" field="expires_in" value=access_token.expose().to_string()
             masked=access_token.masked() expires_at=expires_at expires_in=expires_in unit=unit/>
         {refresh_token.map(|t| view! {
-            <TokenRow label="Refresh token" id="refresh-token" value=t.expose().to_string()
+            <TokenRow label="Refresh token" id="refresh-token" field="refresh_expires_in" value=t.expose().to_string()
                 masked=t.masked() expires_at=refresh_expires_at expires_in=refresh_expires_in unit=unit/>
         })}
+    }
+}
+
+fn outcome_list(
+    title: &'static str,
+    id: &'static str,
+    calls: Vec<ApiOutcome>,
+    note: String,
+) -> impl IntoView {
+    view! {
+        <div id=id class="answer">
+            <h3>{title}</h3>
+            <p class="muted">{note}</p>
+            {calls.into_iter().map(|o| view! { <Outcome outcome=o/> }).collect_view()}
+        </div>
     }
 }
 
 #[component]
 pub fn SessionPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let sign_out = {
-        let state = state.clone();
-        move |_| {
-            let id = state.provider_id.get_untracked();
-            client::store().clear_session(&id);
-            state.session.set(None);
-            state.info.set(None);
-        }
+    let rt = state.runtime;
+    let busy = state.busy;
+
+    let refresh_now = move |_| {
+        let Some(provider) = rt.provider(&rt.provider_id.get_untracked()) else {
+            return;
+        };
+        busy.set(Some("refresh"));
+        leptos::task::spawn_local(async move {
+            let _ = rt.refresh(&provider).await;
+            busy.set(None);
+        });
     };
-    let call_info = {
-        let state = state.clone();
-        move |_| state.refresh_info()
+    let revoke = move |_| {
+        let Some(provider) = rt.provider(&rt.provider_id.get_untracked()) else {
+            return;
+        };
+        busy.set(Some("revoke"));
+        state.info.set(None);
+        leptos::task::spawn_local(async move {
+            let outcome = rt.revoke(&provider).await;
+            state.revoked.set(Some(outcome));
+            busy.set(None);
+        });
     };
-    let body = {
-        let state = state.clone();
-        move || {
-            let Some(session) = state.session.get() else {
-                return view! {
-                    <p class="muted">"Not signed in. Authorize above: the tokens will appear here."</p>
-                }
-                .into_any();
-            };
-            let provider = state.runtime.provider(&session.provider_id);
-            let unit = provider
-                .as_ref()
-                .map(|p| p.expiry_unit)
-                .unwrap_or(ExpiryUnit::Seconds);
-            let info_label = provider
-                .as_ref()
-                .and_then(|p| p.userinfo.as_ref())
-                .map(|e| format!("Call {}", e.url.rsplit('/').next().unwrap_or("info")));
-            let scopes = session.scopes.clone();
-            view! {
-                <div class="session" data-testid="session">
-                    <p class="signed-in">"Signed in with client "<code>{session.client_id.clone()}</code></p>
-                    {token_rows(&session, unit)}
+    let forget = move |_| {
+        rt.forget();
+        state.info.set(None);
+        rt.note("forget", "Tokens forgotten", true, "The tokens were removed from this tab. The provider was not told: they stay valid there until they expire.");
+    };
+
+    let body = move || {
+        let Some(session) = rt.session.get() else {
+            return view! {
+                <p class="muted" id="signed-out">"Not signed in. Authorize above: the tokens will appear here."</p>
+            }
+            .into_any();
+        };
+        let Some(provider) = rt.provider(&session.provider_id) else {
+            return view! { <p class="muted">"This session's provider is no longer configured."</p> }.into_any();
+        };
+        let info_label = provider
+            .userinfo
+            .as_ref()
+            .map(|e| format!("Call {}", e.url.rsplit('/').next().unwrap_or("info")));
+        let can_refresh = session.tokens.refresh_token.is_some() && provider.refresh.is_some();
+        let revoke_label = provider.revoke.as_ref().map(|r| match r.style {
+            RevokeStyle::BearerCall => "Invalidate",
+            RevokeStyle::TokenForm => "Revoke",
+        });
+        let scopes = session.scopes.clone();
+        let token_type = session.tokens.token_type.clone();
+        view! {
+            <div class="session" data-testid="session">
+                <p class="signed-in">
+                    {if provider.flow == Flow::ApiKey { "Using an API key".to_string() } else { format!("Signed in with client {}", session.client_id) }}
+                    {token_type.map(|t| view! { <span class="tag">{format!("token_type: {t}")}</span> })}
+                </p>
+                {token_rows(&session, &provider)}
+                {(!scopes.is_empty()).then(|| view! {
                     <div class="scopes-line">
                         <span class="token-label">"Scopes"</span>
                         {scopes.into_iter().map(|s| view! { <span class="chip">{s}</span> }).collect_view()}
                     </div>
-                    <div class="actions">
-                        {info_label.map(|label| view! {
-                            <button id="call-info" type="button" class="primary" on:click=call_info.clone()
-                                disabled=move || state.info_busy.get()>{label}</button>
-                        })}
-                        <button id="sign-out" type="button" class="ghost" on:click=sign_out>"Forget tokens"</button>
-                    </div>
+                })}
+                <div class="actions">
+                    {info_label.map(|label| view! {
+                        <button id="call-info" type="button" class="primary" on:click=move |_| state.refresh_info()
+                            disabled=move || busy.get().is_some()>{label}</button>
+                    })}
+                    {can_refresh.then(|| view! {
+                        <button id="refresh" type="button" on:click=refresh_now disabled=move || busy.get().is_some()>"Refresh now"</button>
+                    })}
+                    {revoke_label.map(|label| view! {
+                        <button id="revoke" type="button" on:click=revoke disabled=move || busy.get().is_some()>{label}</button>
+                    })}
+                    <button id="forget" type="button" class="ghost" on:click=forget>"Forget tokens"</button>
                 </div>
-            }
-            .into_any()
+            </div>
         }
+        .into_any()
     };
-    let info = move || {
-        if state.info_busy.get() {
-            return Some(view! { <p class="busy" role="status">"Calling…"</p> }.into_any());
-        }
-        state
-            .info
-            .get()
-            .map(|o| view! { <div id="info-result"><Outcome outcome=o/></div> }.into_any())
-    };
+
     view! {
-        <section class="card" aria-labelledby="session-title">
+        <section class="card" aria-labelledby="session-title" aria-busy=move || busy.get().is_some().to_string()>
             <h2 id="session-title"><span class="step">"2"</span>"Session"</h2>
+            {move || rt.reauth.get().map(|why| view! {
+                <div class="banner warn-box" role="alert" id="reauth">
+                    <strong>"Your session ended. "</strong>{why}
+                </div>
+            })}
             {body}
-            {info}
+            {move || busy.get().map(|what| view! {
+                <p class="busy" role="status">{match what {
+                    "refresh" => "Refreshing the token…",
+                    "revoke" => "Revoking…",
+                    _ => "Calling…",
+                }}</p>
+            })}
+            {move || state.info.get().map(|o| view! {
+                <div id="info-result" class="answer"><Outcome outcome=o/></div>
+            })}
+            {move || state.revoked.get().map(|r| outcome_list("Revocation", "revoke-result", r.calls, r.note))}
         </section>
     }
 }

@@ -45,10 +45,23 @@ pub fn pretty_body(body: &str) -> String {
         .unwrap_or_else(|| body.to_string())
 }
 
+/// A banner for a message signal; nothing when it is `None`.
+#[component]
+pub fn ErrorBanner(message: RwSignal<Option<String>>) -> impl IntoView {
+    move || {
+        message
+            .get()
+            .map(|m| view! { <p class="banner error" role="alert">{m}</p> })
+    }
+}
+
 /// Status line and body of an API answer, or why there is none. Text nodes only.
 #[component]
 pub fn Outcome(outcome: ApiOutcome) -> impl IntoView {
-    match outcome.result {
+    let note = outcome
+        .note
+        .map(|n| view! { <p class="banner info outcome-note">{n}</p> });
+    let result = match outcome.result {
         Ok(resp) => {
             let class = if (200..300).contains(&resp.status) {
                 "status ok"
@@ -67,7 +80,8 @@ pub fn Outcome(outcome: ApiOutcome) -> impl IntoView {
             .into_any()
         }
         Err(e) => view! { <p class="banner error" role="alert">{e.message()}</p> }.into_any(),
-    }
+    };
+    view! { {note} {result} }
 }
 
 #[component]

@@ -138,6 +138,16 @@ export async function startRig({ prefix = '/', sandboxArgs = [], proxyArgs = [],
       const res = await fetch(`${sandbox.url}/_sandbox/stats`);
       return res.json();
     },
+    /** POSTs to a Sandbox control endpoint (faults, expire-tokens, clock, reset). */
+    async admin(what, body = {}) {
+      const res = await fetch(`${sandbox.url}/_sandbox/${what}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      if (!res.ok) throw new Error(`sandbox ${what}: ${res.status} ${await res.text()}`);
+      return res.json();
+    },
     async stop() {
       proxy.stop();
       sandbox.stop();
@@ -176,4 +186,26 @@ export async function openApp(context, url) {
   await page.goto(url);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 15_000 });
   return { page, requests, errors };
+}
+
+/** A fresh tab state: empty storage, the app loaded and ready. */
+export async function freshApp(context, url) {
+  for (const p of context.pages().slice(1)) await p.close();
+  const page = context.pages()[0] ?? (await context.newPage());
+  await page.goto('about:blank');
+  const origin = new URL(url).origin;
+  await page.goto(`${origin}/__blank_for_storage__`).catch(() => {});
+  await page.evaluate(() => { sessionStorage.clear(); localStorage.clear(); });
+  return openApp(context, url);
+}
+
+/** Selects a provider in the Connect card and waits for the form to follow. */
+export async function selectProvider(page, id) {
+  await page.selectOption('#provider', id);
+  await page.waitForFunction((wanted) => document.querySelector('#provider')?.value === wanted, id);
+}
+
+/** The stored session of a provider, read from sessionStorage. */
+export async function storedSession(page, providerId) {
+  return page.evaluate((id) => JSON.parse(sessionStorage.getItem(`handshake.v1.session.${id}`) ?? 'null'), providerId);
 }

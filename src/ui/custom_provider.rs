@@ -1,0 +1,226 @@
+// The custom-provider card: describe any OAuth2 provider field by field (starting from a
+// preset if you like), save it, and export or import it as JSON without secrets.
+
+use super::widgets::CopyButton;
+use super::AppState;
+use crate::providers::custom::{export_json, import_json, CustomDraft, FieldError};
+use crate::providers::{BodyEncoding, ExpiryUnit, Group, RevokeStyle};
+use leptos::prelude::*;
+
+type Getter = fn(&CustomDraft) -> String;
+type Setter = fn(&mut CustomDraft, String);
+
+fn field_error(errors: RwSignal<Vec<FieldError>>, field: &'static str) -> impl IntoView {
+    move || {
+        errors
+            .with(|list| {
+                list.iter()
+                    .find(|e| e.field == field)
+                    .map(|e| e.message.clone())
+            })
+            .map(|m| {
+                view! { <p class="field-error" id=format!("custom-{field}-error")>{m}</p> }
+            })
+    }
+}
+
+fn text_field(
+    draft: RwSignal<CustomDraft>,
+    errors: RwSignal<Vec<FieldError>>,
+    field: &'static str,
+    label: &'static str,
+    placeholder: &'static str,
+    get: Getter,
+    set: Setter,
+) -> impl IntoView {
+    let id = format!("custom-{field}");
+    view! {
+        <label for=id.clone()>{label}</label>
+        <input id=id type="text" spellcheck="false" placeholder=placeholder
+            prop:value=move || draft.with(get)
+            on:input=move |ev| { let v = event_target_value(&ev); draft.update(|d| set(d, v)); }/>
+        {field_error(errors, field)}
+    }
+}
+
+fn switch(
+    draft: RwSignal<CustomDraft>,
+    id: &'static str,
+    label: &'static str,
+    get: fn(&CustomDraft) -> bool,
+    set: fn(&mut CustomDraft, bool),
+) -> impl IntoView {
+    view! {
+        <label class="chip-check">
+            <input id=id type="checkbox" prop:checked=move || draft.with(get)
+                on:change=move |ev| { let v = event_target_checked(&ev); draft.update(|d| set(d, v)); }/>
+            {label}
+        </label>
+    }
+}
+
+#[component]
+pub fn CustomProvider() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let rt = state.runtime;
+    let draft = RwSignal::new(CustomDraft::default());
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let saved = RwSignal::new(None::<String>);
+    let import_text = RwSignal::new(String::new());
+    let import_error = RwSignal::new(None::<String>);
+
+    let start_from = move |ev: leptos::ev::Event| {
+        let id = event_target_value(&ev);
+        if let Some(p) = rt.provider(&id) {
+            let mut d = CustomDraft::from_provider(&p);
+            d.name = format!("{} (copy)", p.name);
+            draft.set(d);
+            errors.set(Vec::new());
+        }
+    };
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match draft.get_untracked().to_provider() {
+            Ok(provider) => {
+                let id = provider.id.clone();
+                let name = provider.name.clone();
+                rt.save_custom(provider);
+                state.select_provider(&id);
+                errors.set(Vec::new());
+                saved.set(Some(format!(
+                    "Saved \u{201c}{name}\u{201d} and selected it above."
+                )));
+            }
+            Err(list) => {
+                errors.set(list);
+                saved.set(None);
+            }
+        }
+    };
+    let import = move |_| match import_json(&import_text.get_untracked()) {
+        Ok(provider) => {
+            draft.set(CustomDraft::from_provider(&provider));
+            let id = provider.id.clone();
+            rt.save_custom(provider);
+            state.select_provider(&id);
+            import_error.set(None);
+            import_text.set(String::new());
+            saved.set(Some("Imported and selected above.".into()));
+        }
+        Err(why) => import_error.set(Some(why)),
+    };
+    let current_custom = Memo::new(move |_| rt.current().filter(|p| p.group == Group::Custom));
+    let export_text = Signal::derive(move || {
+        current_custom
+            .get()
+            .map(|p| export_json(&p))
+            .unwrap_or_default()
+    });
+    let delete = move |_| {
+        if let Some(p) = current_custom.get_untracked() {
+            rt.remove_custom(&p.id);
+            let first = rt.providers.with_untracked(|ps| ps[0].id.clone());
+            state.select_provider(&first);
+            saved.set(Some(format!("Deleted \u{201c}{}\u{201d}.", p.name)));
+        }
+    };
+    let presets = move || {
+        rt.providers
+            .get()
+            .into_iter()
+            .filter(|p| p.flow == crate::providers::Flow::AuthorizationCode)
+            .map(|p| view! { <option value=p.id>{p.name}</option> })
+            .collect_view()
+    };
+
+    view! {
+        <section class="card" aria-labelledby="custom-title">
+            <details id="custom-provider">
+                <summary><h2 id="custom-title">"Describe another provider"</h2></summary>
+                <p class="hint">"Any OAuth2 authorization-code provider: its endpoints, how it wants the token request, and how it expresses lifetimes. Saved in this browser without secrets."</p>
+                <div class="form">
+                    <label for="custom-start">"Start from"</label>
+                    <select id="custom-start" on:change=start_from>
+                        <option value="">"an empty form"</option>
+                        {presets}
+                    </select>
+                </div>
+                <form class="form" on:submit=save novalidate>
+                    {text_field(draft, errors, "name", "Name", "My API", |d| d.name.clone(), |d, v| d.name = v)}
+                    {text_field(draft, errors, "authorize_url", "Authorize URL", "https://id.example.com/oauth/authorize", |d| d.authorize_url.clone(), |d, v| d.authorize_url = v)}
+                    {text_field(draft, errors, "token_url", "Token URL", "https://id.example.com/oauth/token", |d| d.token_url.clone(), |d, v| d.token_url = v)}
+                    {text_field(draft, errors, "token_method", "Token method", "POST", |d| d.token_method.clone(), |d, v| d.token_method = v)}
+                    <label for="custom-token_body">"Token parameters go in"</label>
+                    <select id="custom-token_body" on:change=move |ev| {
+                        let v = match event_target_value(&ev).as_str() { "json" => BodyEncoding::Json, "query" => BodyEncoding::Query, _ => BodyEncoding::Form };
+                        draft.update(|d| d.token_body = v);
+                    }>
+                        <option value="form" selected=move || draft.with(|d| d.token_body == BodyEncoding::Form)>"a form body (application/x-www-form-urlencoded)"</option>
+                        <option value="json" selected=move || draft.with(|d| d.token_body == BodyEncoding::Json)>"a JSON body"</option>
+                        <option value="query" selected=move || draft.with(|d| d.token_body == BodyEncoding::Query)>"the query string of the POST"</option>
+                    </select>
+                    {switch(draft, "custom-grant-type", "Send grant_type", |d| d.sends_grant_type, |d, v| d.sends_grant_type = v)}
+                    {switch(draft, "custom-redirect-in-token", "Send redirect_uri in the token request", |d| d.sends_redirect_uri, |d, v| d.sends_redirect_uri = v)}
+                    {switch(draft, "custom-pkce", "Use PKCE (S256)", |d| d.pkce, |d, v| d.pkce = v)}
+                    {switch(draft, "custom-oob", "Offer the out-of-band redirect URI", |d| d.supports_oob, |d, v| d.supports_oob = v)}
+                    <label for="custom-expiry">"expires_in is in"</label>
+                    <select id="custom-expiry" on:change=move |ev| {
+                        let v = if event_target_value(&ev) == "minutes" { ExpiryUnit::Minutes } else { ExpiryUnit::Seconds };
+                        draft.update(|d| d.expiry_unit = v);
+                    }>
+                        <option value="seconds" selected=move || draft.with(|d| d.expiry_unit == ExpiryUnit::Seconds)>"seconds (RFC 6749)"</option>
+                        <option value="minutes" selected=move || draft.with(|d| d.expiry_unit == ExpiryUnit::Minutes)>"minutes (like the Academy)"</option>
+                    </select>
+                    {text_field(draft, errors, "scopes", "Scopes it knows (space-separated)", "read write", |d| d.scopes.clone(), |d, v| d.scopes = v)}
+                    {text_field(draft, errors, "default_scopes", "Scopes to ask for by default", "read", |d| d.default_scopes.clone(), |d, v| d.default_scopes = v)}
+                    {text_field(draft, errors, "scope_separator", "Scope separator (a space or a comma)", " ", |d| d.scope_separator.clone(), |d, v| d.scope_separator = v)}
+                    {text_field(draft, errors, "api_base", "API base URL (tokens are sent only below it)", "https://api.example.com/v1", |d| d.api_base.clone(), |d, v| d.api_base = v)}
+                    {text_field(draft, errors, "auth_header", "Token header (empty = Authorization: Bearer)", "x-api-key", |d| d.auth_header.clone(), |d, v| d.auth_header = v)}
+                    {text_field(draft, errors, "userinfo_url", "User-info URL (optional)", "https://api.example.com/v1/me", |d| d.userinfo_url.clone(), |d, v| d.userinfo_url = v)}
+                    {text_field(draft, errors, "refresh_url", "Refresh URL (optional)", "https://id.example.com/oauth/token", |d| d.refresh_url.clone(), |d, v| d.refresh_url = v)}
+                    {text_field(draft, errors, "refresh_method", "Refresh method", "POST", |d| d.refresh_method.clone(), |d, v| d.refresh_method = v)}
+                    {text_field(draft, errors, "revoke_url", "Revoke URL (optional)", "https://id.example.com/oauth/revoke", |d| d.revoke_url.clone(), |d, v| d.revoke_url = v)}
+                    {text_field(draft, errors, "revoke_method", "Revoke method", "POST", |d| d.revoke_method.clone(), |d, v| d.revoke_method = v)}
+                    <label for="custom-revoke-style">"Revoke by"</label>
+                    <select id="custom-revoke-style" on:change=move |ev| {
+                        let v = if event_target_value(&ev) == "bearer" { RevokeStyle::BearerCall } else { RevokeStyle::TokenForm };
+                        draft.update(|d| d.revoke_style = v);
+                    }>
+                        <option value="form" selected=move || draft.with(|d| d.revoke_style == RevokeStyle::TokenForm)>"posting token=… (RFC 7009)"</option>
+                        <option value="bearer" selected=move || draft.with(|d| d.revoke_style == RevokeStyle::BearerCall)>"calling it with the Bearer token"</option>
+                    </select>
+                    {text_field(draft, errors, "upstream", "Proxy upstream name (optional)", "myapi", |d| d.upstream.clone(), |d, v| d.upstream = v)}
+                    {text_field(draft, errors, "client_id", "Default client id (optional)", "", |d| d.client_id.clone(), |d, v| d.client_id = v)}
+                    {move || (!errors.with(Vec::is_empty)).then(|| view! {
+                        <p class="banner error" role="alert">"Some fields need attention: see the messages under them."</p>
+                    })}
+                    {move || saved.get().map(|m| view! { <p class="banner info" role="status">{m}</p> })}
+                    <button id="custom-save" type="submit" class="primary">"Save and use"</button>
+                </form>
+
+                <h3>"Export"</h3>
+                {move || match current_custom.get() {
+                    Some(_) => view! {
+                        <div class="form">
+                            <textarea id="custom-export" rows="6" readonly>{move || export_text.get()}</textarea>
+                            <div class="actions">
+                                <CopyButton text=export_text label="Copy JSON"/>
+                                <button id="custom-delete" type="button" class="ghost" on:click=delete>"Delete this provider"</button>
+                            </div>
+                        </div>
+                    }.into_any(),
+                    None => view! { <p class="muted">"Select one of your providers above to export it."</p> }.into_any(),
+                }}
+                <h3>"Import"</h3>
+                <div class="form">
+                    <label for="custom-import">"A provider file exported from Handshake"</label>
+                    <textarea id="custom-import" rows="4" spellcheck="false"
+                        prop:value=move || import_text.get()
+                        on:input=move |ev| import_text.set(event_target_value(&ev))></textarea>
+                    {move || import_error.get().map(|e| view! { <p class="banner error" role="alert" id="import-error">{e}</p> })}
+                    <button id="custom-import-button" type="button" on:click=import>"Import"</button>
+                </div>
+            </details>
+        </section>
+    }
+}
