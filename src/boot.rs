@@ -43,10 +43,7 @@ fn page_base() -> String {
 pub async fn load() -> Boot {
     let page_base = page_base();
     let url = format!("{page_base}config.json");
-    let text = match gloo_net::http::Request::get(&url).send().await {
-        Ok(resp) if resp.ok() => resp.text().await.ok(),
-        _ => None,
-    };
+    let text = crate::http::fetch::get_text(&url).await;
     match AppConfig::from_file(text.as_deref(), &page_base) {
         Ok(config) => Boot {
             config,

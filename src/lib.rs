@@ -2,6 +2,7 @@
 // Protocol logic (oauth, providers, session, http, url) is plain Rust; ui/ holds the Leptos views.
 
 pub mod boot;
+pub mod catalog;
 pub mod client;
 pub mod config;
 pub mod http;

@@ -214,7 +214,16 @@ impl Runtime {
         let mut result = self.exchange(step, title, &sent).await;
         let unauthorized = matches!(&result, Ok(resp) if resp.status == 401);
         if unauthorized && !refreshed && can_refresh(&session.tokens, now()) {
-            match self.refresh(provider).await {
+            // Another call may have refreshed while this one was in flight: then the stored
+            // token is already new, and retrying with it is enough.
+            let newer = store()
+                .session(&provider.id)
+                .filter(|s| s.tokens.access_token != session.tokens.access_token);
+            let renewed = match newer {
+                Some(s) => Ok(s),
+                None => self.refresh(provider).await,
+            };
+            match renewed {
                 Ok(s) => match authorize_request(provider, &s, req) {
                     Ok(retry) => {
                         notes.push("The provider answered 401, so Handshake refreshed the token and retried once.".into());

@@ -4,7 +4,7 @@
 mod calls;
 mod signin;
 
-pub use calls::{ApiOutcome, RevokeOutcome};
+pub use calls::{authorize_request, ApiOutcome, RevokeOutcome};
 pub use signin::{preview_url, Attempt, ClientForm};
 
 use crate::config::{AppConfig, Upstream};

@@ -1,25 +1,27 @@
-// The browser transport: routes a request through the proxy when an upstream
-// covers its host, sends it with fetch (no redirects, no cookies, time limit) and reads the answer.
+// The browser transport: routes a request through the proxy when an upstream covers its host,
+// sends it with fetch (no redirects, no cookies, a time limit) and reads the whole answer.
 
 use super::{HttpRequest, HttpResponse, NetError, PROXY_HEADER};
 use crate::config::AppConfig;
 use crate::url::HttpUrl;
-use gloo_net::http::{Method, RequestBuilder};
-use wasm_bindgen::{closure::Closure, JsCast};
-use web_sys::{AbortController, RequestCredentials, RequestRedirect};
+use wasm_bindgen::{closure::Closure, JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortController, RequestCredentials, RequestInit, RequestRedirect};
 
 const TIMEOUT_SECONDS: u32 = 30;
-
-fn method(name: &str) -> Result<Method, NetError> {
-    Method::from_bytes(name.as_bytes())
-        .map_err(|_| NetError::Refused(format!("{name:?} is not an HTTP method")))
-}
 
 fn now_ms() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())
         .map(|p| p.now())
         .unwrap_or(0.0)
+}
+
+fn js_error(e: JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| "unknown error".into())
 }
 
 /// Where a request actually goes: the proxy URL when an upstream covers the target.
@@ -34,38 +36,41 @@ pub fn routed_url(req: &HttpRequest, config: &AppConfig) -> Result<(String, bool
 /// Sends `req`; an HTTP answer of any status is `Ok`, only a missing answer is `Err`.
 pub async fn send(req: &HttpRequest, config: &AppConfig) -> Result<HttpResponse, NetError> {
     let (url, via_proxy) = routed_url(req, config)?;
-    let controller = AbortController::new()
-        .map_err(|_| NetError::Network("AbortController unavailable".into()))?;
-    let mut builder = RequestBuilder::new(&url)
-        .method(method(&req.method)?)
-        .redirect(RequestRedirect::Manual)
-        .credentials(RequestCredentials::Omit)
-        .abort_signal(Some(&controller.signal()));
+    let window = web_sys::window().ok_or_else(|| NetError::Network("no window".into()))?;
+    let controller = AbortController::new().map_err(|e| NetError::Network(js_error(e)))?;
+    let headers = web_sys::Headers::new().map_err(|e| NetError::Network(js_error(e)))?;
     for (name, value) in &req.headers {
-        builder = builder.header(name, value);
+        headers
+            .append(name, value)
+            .map_err(|e| NetError::Refused(format!("header {name}: {}", js_error(e))))?;
     }
     if via_proxy {
-        builder = builder.header(PROXY_HEADER, "1");
+        let _ = headers.append(PROXY_HEADER, "1");
     }
-    let request = match &req.body {
-        Some(body) => builder.body(body.as_str()),
-        None => builder.build(),
+    let init = RequestInit::new();
+    init.set_method(&req.method);
+    init.set_headers(&headers);
+    init.set_redirect(RequestRedirect::Manual);
+    init.set_credentials(RequestCredentials::Omit);
+    init.set_signal(Some(&controller.signal()));
+    if let Some(body) = &req.body {
+        init.set_body(&JsValue::from_str(body));
     }
-    .map_err(|e| NetError::Refused(e.to_string()))?;
+    let request = web_sys::Request::new_with_str_and_init(&url, &init)
+        .map_err(|e| NetError::Refused(js_error(e)))?;
 
     let abort = controller.clone();
     let on_timeout = Closure::once(move || abort.abort());
-    let timer = web_sys::window().and_then(|w| {
-        w.set_timeout_with_callback_and_timeout_and_arguments_0(
+    let timer = window
+        .set_timeout_with_callback_and_timeout_and_arguments_0(
             on_timeout.as_ref().unchecked_ref(),
             (TIMEOUT_SECONDS * 1000) as i32,
         )
-        .ok()
-    });
+        .ok();
     let started = now_ms();
-    let result = read(request).await;
-    if let (Some(id), Some(w)) = (timer, web_sys::window()) {
-        w.clear_timeout_with_handle(id);
+    let result = read(JsFuture::from(window.fetch_with_request(&request))).await;
+    if let Some(id) = timer {
+        window.clear_timeout_with_handle(id);
     }
     drop(on_timeout);
     let mut response = result.map_err(|e| {
@@ -79,21 +84,32 @@ pub async fn send(req: &HttpRequest, config: &AppConfig) -> Result<HttpResponse,
     Ok(response)
 }
 
-async fn read(request: gloo_net::http::Request) -> Result<HttpResponse, NetError> {
-    let answer = request
-        .send()
+async fn read(pending: JsFuture) -> Result<HttpResponse, NetError> {
+    let answer: web_sys::Response = pending
         .await
-        .map_err(|e| NetError::Network(e.to_string()))?;
+        .map_err(|e| NetError::Network(js_error(e)))?
+        .dyn_into()
+        .map_err(|_| NetError::Network("fetch did not give a Response".into()))?;
     if answer.type_() == web_sys::ResponseType::Opaqueredirect {
         return Err(NetError::Refused(
             "The server answered with a redirect, which Handshake does not follow for API and token calls.".into(),
         ));
     }
-    let headers: Vec<(String, String)> = answer.headers().entries().collect();
-    let body = answer
-        .text()
+    let mut headers = Vec::new();
+    if let Ok(Some(entries)) = js_sys::try_iter(&answer.headers()) {
+        for entry in entries.flatten() {
+            let pair = js_sys::Array::from(&entry);
+            if let (Some(k), Some(v)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
+                headers.push((k, v));
+            }
+        }
+    }
+    let text = answer.text().map_err(|e| NetError::Network(js_error(e)))?;
+    let body = JsFuture::from(text)
         .await
-        .map_err(|e| NetError::Network(format!("the answer broke off: {e}")))?;
+        .map_err(|e| NetError::Network(format!("the answer broke off: {}", js_error(e))))?
+        .as_string()
+        .unwrap_or_default();
     Ok(HttpResponse {
         status: answer.status(),
         status_text: answer.status_text(),
@@ -101,4 +117,18 @@ async fn read(request: gloo_net::http::Request) -> Result<HttpResponse, NetError
         body,
         elapsed_ms: 0.0,
     })
+}
+
+/// GETs a same-site resource as text (config.json); `None` when it is missing or unreadable.
+pub async fn get_text(url: &str) -> Option<String> {
+    let window = web_sys::window()?;
+    let answer: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
+        .await
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    if !answer.ok() {
+        return None;
+    }
+    JsFuture::from(answer.text().ok()?).await.ok()?.as_string()
 }

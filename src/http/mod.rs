@@ -1,9 +1,13 @@
 // The one place that talks to the network: requests as plain data, routed through the proxy
 // when an upstream covers the host, sent with fetch without following redirects; timing and size kept.
 
+mod curl;
+mod explain;
 pub mod fetch;
 mod raw;
 
+pub use curl::{shell_quote, to_curl};
+pub use explain::{explain, status_meaning};
 pub use fetch::send;
 pub use raw::{redact_text, render_request, render_response};
 

@@ -282,6 +282,7 @@ impl CustomDraft {
             demo_api_key: None,
             issuer: None,
             notes: None,
+            catalog: None,
         })
     }
 }

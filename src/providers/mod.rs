@@ -149,6 +149,19 @@ pub struct Provider {
     /// Something a user should know before starting (shown under the form).
     #[serde(default)]
     pub notes: Option<String>,
+    /// Which endpoint catalog the explorer offers (none: custom requests only).
+    #[serde(default)]
+    pub catalog: Option<CatalogId>,
+}
+
+/// The endpoint catalogs of `catalog/`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CatalogId {
+    AcademyV1,
+    AcademyV2,
+    Metamaps,
+    Php,
 }
 
 fn scope(name: &str, meaning: &str) -> ScopeInfo {
@@ -206,6 +219,7 @@ fn academy_v2(id: &str, name: &str, summary: &str, base: &str, group: Group) -> 
         demo_api_key: None,
         issuer: None,
         notes: None,
+        catalog: Some(CatalogId::AcademyV2),
     }
 }
 
@@ -224,6 +238,7 @@ fn academy_v1(id: &str, name: &str, summary: &str, base: &str, group: Group) -> 
         default_client_id: String::new(),
         demo_client_secret: None,
         demo_api_key: sandbox.then(|| "academy-sandbox-key".into()),
+        catalog: Some(CatalogId::AcademyV1),
         ..academy_v2(id, name, summary, base, group)
     }
 }
@@ -267,6 +282,7 @@ fn doorkeeper(id: &str, name: &str, summary: &str, host: &str, group: Group) -> 
         demo_api_key: None,
         issuer: None,
         notes: None,
+        catalog: Some(CatalogId::Metamaps),
     }
 }
 
@@ -306,6 +322,7 @@ pub fn php_style(id: &str, name: &str, summary: &str, host: &str, group: Group) 
         demo_api_key: None,
         issuer: None,
         notes: None,
+        catalog: Some(CatalogId::Php),
     }
 }
 

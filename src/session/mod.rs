@@ -69,6 +69,22 @@ pub struct LogEntry {
 /// At most this many flow-log entries are kept.
 pub const LOG_LIMIT: usize = 200;
 
+/// One request sent from the explorer; the draft reopens it (no credentials are kept here).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub at: f64,
+    pub provider_id: String,
+    pub method: String,
+    /// The URL as sent (credentials travel in headers, never here).
+    pub url: String,
+    pub status: Option<u16>,
+    pub elapsed_ms: Option<f64>,
+    pub draft: crate::catalog::Draft,
+}
+
+/// At most this many explorer requests are remembered per tab.
+pub const HISTORY_LIMIT: usize = 50;
+
 pub struct SessionStore<S: KeyValue> {
     kv: S,
 }
@@ -183,6 +199,32 @@ impl<S: KeyValue> SessionStore<S> {
 
     pub fn clear_log(&self) {
         self.kv.remove(&format!("{PREFIX}log"));
+    }
+
+    /// The explorer's request draft for a provider (survives a re-authorization round trip).
+    pub fn save_draft(&self, provider_id: &str, draft: &crate::catalog::Draft) {
+        self.write(&format!("{PREFIX}draft.{provider_id}"), draft);
+    }
+
+    pub fn draft(&self, provider_id: &str) -> Option<crate::catalog::Draft> {
+        self.read(&format!("{PREFIX}draft.{provider_id}"))
+    }
+
+    pub fn history(&self) -> Vec<HistoryEntry> {
+        self.read(&format!("{PREFIX}history")).unwrap_or_default()
+    }
+
+    /// Adds an entry, newest first, keeping at most `HISTORY_LIMIT`.
+    pub fn push_history(&self, entry: HistoryEntry) -> Vec<HistoryEntry> {
+        let mut list = self.history();
+        list.insert(0, entry);
+        list.truncate(HISTORY_LIMIT);
+        self.write(&format!("{PREFIX}history"), &list);
+        list
+    }
+
+    pub fn clear_history(&self) {
+        self.kv.remove(&format!("{PREFIX}history"));
     }
 }
 
@@ -306,6 +348,25 @@ mod tests {
         let log = store.log();
         assert_eq!(log.len(), LOG_LIMIT);
         assert_eq!(log[0].at, 5.0);
+    }
+
+    #[test]
+    fn history_is_newest_first_and_capped() {
+        let store = SessionStore::new(MemoryStore::default());
+        for i in 0..HISTORY_LIMIT + 3 {
+            store.push_history(HistoryEntry {
+                at: i as f64,
+                provider_id: "p".into(),
+                method: "GET".into(),
+                url: format!("https://h/{i}"),
+                status: Some(200),
+                elapsed_ms: None,
+                draft: crate::catalog::Draft::default(),
+            });
+        }
+        let h = store.history();
+        assert_eq!(h.len(), HISTORY_LIMIT);
+        assert_eq!(h[0].at, (HISTORY_LIMIT + 2) as f64);
     }
 
     #[test]

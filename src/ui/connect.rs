@@ -158,6 +158,26 @@ pub fn Connect() -> impl IntoView {
         false,
     );
     let on_provider = move |ev: leptos::ev::Event| state.select_provider(&event_target_value(&ev));
+    // The explorer's fix for a scope warning: tick the scope, then take the user to Authorize.
+    Effect::new(move |_| {
+        let Some(scope) = state.want_scope.get() else {
+            return;
+        };
+        form.scopes.update(|list| {
+            if !list.contains(&scope) {
+                list.push(scope.clone());
+            }
+        });
+        state.want_scope.set(None);
+        if let Some(button) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("authorize"))
+            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+        {
+            let _ = button.focus();
+            button.scroll_into_view();
+        }
+    });
 
     let authorize = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

@@ -1,7 +1,8 @@
-// The home page: connect and the session on the left, the flow log on the right.
+// The home page: connect and the session on the left, the explorer and the flow log on the right.
 
 use super::connect::Connect;
 use super::custom_provider::CustomProvider;
+use super::explorer::Explorer;
 use super::flow_log::FlowLog;
 use super::session_panel::SessionPanel;
 use leptos::prelude::*;
@@ -16,6 +17,7 @@ pub fn Home() -> impl IntoView {
                 <CustomProvider/>
             </div>
             <div class="column wide">
+                <Explorer/>
                 <FlowLog/>
             </div>
         </div>

@@ -4,8 +4,10 @@
 mod callback;
 mod connect;
 mod custom_provider;
+mod explorer;
 mod flow_log;
 mod home;
+mod json_tree;
 mod session_panel;
 mod widgets;
 
@@ -28,6 +30,10 @@ pub struct AppState {
     pub busy: RwSignal<Option<&'static str>>,
     /// Milliseconds since the epoch, ticking once a second for countdowns.
     pub now: RwSignal<f64>,
+    /// A scope the explorer asks the Connect form to add (the fix for a scope warning).
+    pub want_scope: RwSignal<Option<String>>,
+    /// A short confirmation shown for two seconds ("Copied").
+    pub toast: RwSignal<Option<String>>,
 }
 
 impl AppState {
@@ -89,6 +95,8 @@ pub fn App(boot: Boot) -> impl IntoView {
         revoked: RwSignal::new(None),
         busy: RwSignal::new(None),
         now: RwSignal::new(client::now()),
+        want_scope: RwSignal::new(None),
+        toast: RwSignal::new(None),
     };
     let now = state.now;
     set_interval(move || now.set(client::now()), Duration::from_secs(1));
@@ -118,6 +126,7 @@ pub fn App(boot: Boot) -> impl IntoView {
                     <Route path=path!("/callback") view=callback::Callback/>
                 </Routes>
             </main>
+            <widgets::Toast/>
         </Router>
     }
 }

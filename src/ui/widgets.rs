@@ -4,15 +4,41 @@ use crate::client::ApiOutcome;
 use leptos::prelude::*;
 use std::time::Duration;
 
+/// Writes `text` to the clipboard and shows `message` as a toast.
+pub fn copy_text(text: String, message: &'static str) {
+    if let Some(w) = web_sys::window() {
+        let _ = w.navigator().clipboard().write_text(&text);
+    }
+    if let Some(state) = use_context::<super::AppState>() {
+        state.toast.set(Some(message.to_string()));
+        set_timeout(
+            move || {
+                if state.toast.get_untracked().as_deref() == Some(message) {
+                    state.toast.set(None);
+                }
+            },
+            Duration::from_secs(2),
+        );
+    }
+}
+
+/// The toast area (polite live region, so screen readers hear confirmations).
+#[component]
+pub fn Toast() -> impl IntoView {
+    let state = expect_context::<super::AppState>();
+    view! {
+        <div class="toast-area" role="status" aria-live="polite">
+            {move || state.toast.get().map(|t| view! { <p class="toast" id="toast">{t}</p> })}
+        </div>
+    }
+}
+
 /// Copies `text` to the clipboard and says so for two seconds.
 #[component]
 pub fn CopyButton(#[prop(into)] text: Signal<String>, label: &'static str) -> impl IntoView {
     let copied = RwSignal::new(false);
     let copy = move |_| {
-        let value = text.get_untracked();
-        if let Some(w) = web_sys::window() {
-            let _ = w.navigator().clipboard().write_text(&value);
-        }
+        copy_text(text.get_untracked(), "Copied");
         copied.set(true);
         set_timeout(move || copied.set(false), Duration::from_secs(2));
     };

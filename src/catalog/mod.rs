@@ -1,0 +1,745 @@
+// Endpoint catalogs as data (method, path, parameters, example body, scope, pagination), and
+// the pure steps of the request builder: validate a draft, build the URL, page through answers.
+
+mod academy;
+mod metamaps;
+
+use crate::http::HttpRequest;
+use crate::providers::CatalogId;
+use crate::url::HttpUrl;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum In {
+    Path,
+    Query,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    /// A whole number of at least `min`.
+    Integer {
+        min: i64,
+    },
+    /// RFC 3339, e.g. 2023-04-13T17:04:47Z.
+    DateTime,
+    Choice(&'static [&'static str]),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Param {
+    pub name: &'static str,
+    pub location: In,
+    pub kind: Kind,
+    pub required: bool,
+    pub help: &'static str,
+    pub example: &'static str,
+}
+
+/// How a list endpoint pages (the course shows all three styles on purpose).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Paging {
+    /// `param` = 1, 2, …; the answer is an array; a short or empty page is the last.
+    Page { param: &'static str, size: usize },
+    /// `offset` advances by `limit`.
+    Offset {
+        offset: &'static str,
+        limit: &'static str,
+        size: usize,
+    },
+    /// `param` = 1, 2, … while the answer's boolean `flag` says there is more.
+    HasMore {
+        param: &'static str,
+        flag: &'static str,
+    },
+    /// Metamaps: `page` follows the answer's `page.next_page` (0 = none).
+    Envelope { param: &'static str },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Endpoint {
+    pub id: &'static str,
+    pub group: &'static str,
+    pub title: &'static str,
+    pub method: &'static str,
+    /// Below the provider's API base, with `{name}` for path parameters.
+    pub path: &'static str,
+    pub params: &'static [Param],
+    /// A valid example body (JSON) for methods that send one.
+    pub body: Option<&'static str>,
+    /// The scope the call needs, when the provider has scopes.
+    pub scope: Option<&'static str>,
+    pub paging: Option<Paging>,
+    pub help: &'static str,
+}
+
+/// The catalog for a provider's API.
+pub fn catalog(id: CatalogId) -> Vec<Endpoint> {
+    match id {
+        CatalogId::AcademyV1 => academy::endpoints(false),
+        CatalogId::AcademyV2 => academy::endpoints(true),
+        CatalogId::Metamaps => metamaps::ENDPOINTS.to_vec(),
+        CatalogId::Php => vec![Endpoint {
+            id: "userinfo",
+            group: "User",
+            title: "Who is signed in",
+            method: "GET",
+            path: "/userinfo.php",
+            params: &[],
+            body: None,
+            scope: None,
+            paging: None,
+            help: "The signed-in user's username, e-mail and full name.",
+        }],
+    }
+}
+
+/// The id used for a free-form request in a draft.
+pub const CUSTOM: &str = "custom";
+
+/// What the user has typed for one request; kept in sessionStorage so it survives a
+/// re-authorization round trip.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Draft {
+    /// An endpoint id of the catalog, or `custom`.
+    pub endpoint: String,
+    pub values: BTreeMap<String, String>,
+    pub body: String,
+    /// For custom requests: method, full URL and extra headers (`Name: value` per line).
+    pub method: String,
+    pub url: String,
+    pub headers: String,
+}
+
+impl Draft {
+    /// A fresh draft for `endpoint`, pre-filled with its example body (as written, field order
+    /// kept) and the examples of its required parameters.
+    pub fn for_endpoint(endpoint: &Endpoint) -> Draft {
+        let values = endpoint
+            .params
+            .iter()
+            .filter(|p| p.required && !p.example.is_empty())
+            .map(|p| (p.name.to_string(), p.example.to_string()))
+            .collect();
+        Draft {
+            endpoint: endpoint.id.to_string(),
+            values,
+            body: endpoint.body.unwrap_or_default().to_string(),
+            method: endpoint.method.to_string(),
+            url: String::new(),
+            headers: String::new(),
+        }
+    }
+
+    pub fn custom(api_base: &str) -> Draft {
+        Draft {
+            endpoint: CUSTOM.to_string(),
+            method: "GET".into(),
+            url: format!("{}/", api_base.trim_end_matches('/')),
+            ..Draft::default()
+        }
+    }
+}
+
+/// A problem with one field of the draft, said so a person can fix it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub field: String,
+    pub message: String,
+}
+
+fn problem(field: &str, message: impl Into<String>) -> Problem {
+    Problem {
+        field: field.to_string(),
+        message: message.into(),
+    }
+}
+
+/// Characters kept as they are in a path segment (RFC 3986 unreserved); all else is escaped.
+const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Fills `{name}` placeholders with percent-encoded values (a value can never add a segment).
+pub fn fill_path(path: &str, values: &BTreeMap<String, String>) -> Result<String, Vec<Problem>> {
+    let mut out = String::new();
+    let mut problems = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        let name = &rest[open + 1..open + close];
+        match values.get(name).map(|v| v.trim()).filter(|v| !v.is_empty()) {
+            Some(v) if v == "." || v == ".." => problems.push(problem(name, "cannot be . or ..")),
+            Some(v) => out.push_str(&percent_encoding::utf8_percent_encode(v, SEGMENT).to_string()),
+            None => problems.push(problem(name, "required: it is part of the path")),
+        }
+        rest = &rest[open + close + 1..];
+    }
+    out.push_str(rest);
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(problems)
+    }
+}
+
+fn check_value(param: &Param, value: &str) -> Option<String> {
+    match param.kind {
+        Kind::Text => None,
+        Kind::Integer { min } => match value.parse::<i64>() {
+            Ok(n) if n >= min => None,
+            _ => Some(format!("must be a whole number of at least {min}")),
+        },
+        Kind::DateTime => {
+            let ok = value.len() >= 20
+                && value.as_bytes().get(4) == Some(&b'-')
+                && value.as_bytes().get(10) == Some(&b'T')
+                && (value.ends_with('Z') || value[19..].contains(['+', '-']));
+            (!ok).then(|| "must look like 2023-04-13T17:04:47Z".to_string())
+        }
+        Kind::Choice(options) => {
+            (!options.contains(&value)).then(|| format!("must be one of {}", options.join(", ")))
+        }
+    }
+}
+
+/// Where a JSON syntax error is, in words and as (line, column).
+pub fn json_problem(body: &str) -> Option<(usize, usize, String)> {
+    serde_json::from_str::<serde_json::Value>(body)
+        .err()
+        .map(|e| {
+            (
+                e.line(),
+                e.column(),
+                format!(
+                    "The body is not valid JSON: line {}, column {}: {e}",
+                    e.line(),
+                    e.column()
+                ),
+            )
+        })
+}
+
+/// Builds the request for a catalog endpoint (credentials are attached later, by the client).
+pub fn build(
+    endpoint: &Endpoint,
+    draft: &Draft,
+    api_base: &str,
+) -> Result<HttpRequest, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let path = match fill_path(endpoint.path, &draft.values) {
+        Ok(p) => p,
+        Err(mut list) => {
+            problems.append(&mut list);
+            String::new()
+        }
+    };
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    let mut has_query = false;
+    for param in endpoint.params {
+        let value = draft.values.get(param.name).map(|v| v.trim()).unwrap_or("");
+        if value.is_empty() {
+            if param.required && param.location == In::Query {
+                problems.push(problem(param.name, "required"));
+            }
+            continue;
+        }
+        if let Some(why) = check_value(param, value) {
+            problems.push(problem(param.name, why));
+            continue;
+        }
+        if param.location == In::Query {
+            query.append_pair(param.name, value);
+            has_query = true;
+        }
+    }
+    let sends_body = matches!(endpoint.method, "POST" | "PUT" | "PATCH");
+    if sends_body && !draft.body.trim().is_empty() {
+        if let Some((_, _, message)) = json_problem(&draft.body) {
+            problems.push(problem("body", message));
+        }
+    } else if sends_body && endpoint.body.is_some() {
+        problems.push(problem("body", "this call needs a JSON body"));
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let mut url = format!("{}{}", api_base.trim_end_matches('/'), path);
+    if has_query {
+        url.push('?');
+        url.push_str(&query.finish());
+    }
+    let mut req = HttpRequest::new(endpoint.method, url).header("Accept", "application/json");
+    if sends_body && !draft.body.trim().is_empty() {
+        req = req.body("application/json", draft.body.clone());
+    }
+    Ok(req)
+}
+
+const METHODS: [&str; 7] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+
+/// Headers a custom request may not set: the client attaches credentials itself, and the
+/// browser owns the rest.
+fn reserved_header(name: &str, credential_header: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n == "authorization"
+        || n == credential_header.to_ascii_lowercase()
+        || n == "cookie"
+        || n == "host"
+        || n == "origin"
+        || n == "referer"
+        || n == "content-length"
+        || n.starts_with("sec-")
+        || n.starts_with("proxy-")
+}
+
+/// Builds a free-form request: any method, a URL under the API base, headers, a body.
+pub fn build_custom(
+    draft: &Draft,
+    api_base: &str,
+    credential_header: &str,
+) -> Result<HttpRequest, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let method = draft.method.trim().to_ascii_uppercase();
+    if !METHODS.contains(&method.as_str()) {
+        problems.push(problem(
+            "method",
+            format!("must be one of {}", METHODS.join(", ")),
+        ));
+    }
+    let base = HttpUrl::parse(api_base).ok();
+    match HttpUrl::parse(&draft.url) {
+        Ok(url) if base.as_ref().is_some_and(|b| url.is_under(b)) => {}
+        Ok(_) => problems.push(problem(
+            "url",
+            format!("must be under the provider's API base, {api_base}"),
+        )),
+        Err(e) => problems.push(problem("url", e.to_string())),
+    }
+    let mut headers = Vec::new();
+    for (i, line) in draft
+        .headers
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        match line.split_once(':') {
+            Some((name, value))
+                if !name.trim().is_empty()
+                    && name
+                        .trim()
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') =>
+            {
+                if reserved_header(name.trim(), credential_header) {
+                    problems.push(problem(
+                        "headers",
+                        format!(
+                            "line {}: {} is set by Handshake or the browser",
+                            i + 1,
+                            name.trim()
+                        ),
+                    ));
+                } else {
+                    headers.push((name.trim().to_string(), value.trim().to_string()));
+                }
+            }
+            _ => problems.push(problem(
+                "headers",
+                format!("line {}: write headers as Name: value", i + 1),
+            )),
+        }
+    }
+    let body = draft.body.trim();
+    let content_type = headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("content-type"))
+        .map(|(_, v)| v.clone());
+    if !body.is_empty() && content_type.as_deref().is_none_or(|t| t.contains("json")) {
+        if let Some((_, _, message)) = json_problem(body) {
+            problems.push(problem("body", message));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let mut req = HttpRequest::new(&method, draft.url.trim());
+    for (n, v) in headers
+        .iter()
+        .filter(|(n, _)| !n.eq_ignore_ascii_case("content-type"))
+    {
+        req = req.header(n, v);
+    }
+    if !body.is_empty() {
+        req = req.body(
+            content_type.as_deref().unwrap_or("application/json"),
+            draft.body.clone(),
+        );
+    }
+    Ok(req)
+}
+
+/// The values for the next page after `answer`, or `None` when this was the last.
+pub fn next_page(
+    paging: Paging,
+    values: &BTreeMap<String, String>,
+    answer: &serde_json::Value,
+) -> Option<BTreeMap<String, String>> {
+    let number = |name: &str, default: i64| {
+        values
+            .get(name)
+            .and_then(|v| v.trim().parse::<i64>().ok())
+            .unwrap_or(default)
+    };
+    let mut next = values.clone();
+    match paging {
+        Paging::Page { param, size } => {
+            let len = answer.as_array()?.len();
+            if len < size {
+                return None;
+            }
+            next.insert(param.into(), (number(param, 1) + 1).to_string());
+        }
+        Paging::Offset {
+            offset,
+            limit,
+            size,
+        } => {
+            let len = answer.as_array()?.len();
+            let step = number(limit, size as i64).max(1);
+            if (len as i64) < step {
+                return None;
+            }
+            next.insert(offset.into(), (number(offset, 0) + step).to_string());
+        }
+        Paging::HasMore { param, flag } => {
+            if answer.get(flag)?.as_bool() != Some(true) {
+                return None;
+            }
+            next.insert(param.into(), (number(param, 1) + 1).to_string());
+        }
+        Paging::Envelope { param } => {
+            let n = answer.get("page")?.get("next_page")?.as_i64()?;
+            if n <= 0 {
+                return None;
+            }
+            next.insert(param.into(), n.to_string());
+        }
+    }
+    Some(next)
+}
+
+/// The values for the previous page, or `None` on the first.
+pub fn previous_page(
+    paging: Paging,
+    values: &BTreeMap<String, String>,
+) -> Option<BTreeMap<String, String>> {
+    let number = |name: &str, default: i64| {
+        values
+            .get(name)
+            .and_then(|v| v.trim().parse::<i64>().ok())
+            .unwrap_or(default)
+    };
+    let mut prev = values.clone();
+    match paging {
+        Paging::Page { param, .. } | Paging::HasMore { param, .. } | Paging::Envelope { param } => {
+            let page = number(param, 1);
+            if page <= 1 {
+                return None;
+            }
+            prev.insert(param.into(), (page - 1).to_string());
+        }
+        Paging::Offset {
+            offset,
+            limit,
+            size,
+        } => {
+            let at = number(offset, 0);
+            if at <= 0 {
+                return None;
+            }
+            prev.insert(
+                offset.into(),
+                (at - number(limit, size as i64)).max(0).to_string(),
+            );
+        }
+    }
+    Some(prev)
+}
+
+/// The scope a call needs but the session lacks, if any, and the fix in words.
+pub fn missing_scope(needed: Option<&str>, granted: &[String]) -> Option<String> {
+    let needed = needed?;
+    if granted.iter().any(|g| g == needed) {
+        return None;
+    }
+    Some(format!(
+        "This call needs the {needed} scope, and this token has {}. The provider will answer 403. \
+         Tick {needed} under Scopes and authorize again.",
+        if granted.is_empty() {
+            "none".to_string()
+        } else {
+            granted.join(", ")
+        }
+    ))
+}
+
+/// For custom requests on the Academy v2: the scope its method needs (spec §1.3).
+pub fn scope_for_method(
+    catalog: Option<CatalogId>,
+    method: &str,
+    path_below_base: &str,
+) -> Option<&'static str> {
+    if catalog != Some(CatalogId::AcademyV2) || matches!(path_below_base, "/info" | "/invalidate") {
+        return None;
+    }
+    Some(match method {
+        "GET" | "HEAD" => "read",
+        "DELETE" => "delete",
+        _ => "write",
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    fn endpoint(id: &str) -> Endpoint {
+        catalog(CatalogId::AcademyV2)
+            .into_iter()
+            .find(|e| e.id == id)
+            .unwrap()
+    }
+
+    #[test]
+    fn path_values_are_escaped_and_cannot_add_segments() {
+        assert_eq!(
+            fill_path("/movies/{id}", &values(&[("id", "0c841ade9610")])).unwrap(),
+            "/movies/0c841ade9610"
+        );
+        assert_eq!(
+            fill_path("/movies/{id}", &values(&[("id", "a/../b?x#y")])).unwrap(),
+            "/movies/a%2F..%2Fb%3Fx%23y"
+        );
+        assert_eq!(
+            fill_path("/x/{id}", &values(&[("id", "é %")])).unwrap(),
+            "/x/%C3%A9%20%25"
+        );
+        assert_eq!(
+            fill_path("/x/{id}", &values(&[("id", "..")])).unwrap_err()[0].message,
+            "cannot be . or .."
+        );
+        assert_eq!(
+            fill_path("/x/{id}", &values(&[])).unwrap_err()[0].field,
+            "id"
+        );
+    }
+
+    #[test]
+    fn build_puts_query_and_body_where_they_belong() {
+        let mut d = Draft::for_endpoint(&endpoint("movies.list"));
+        d.values.insert("page".into(), "2".into());
+        d.values.insert("orderBy".into(), "name".into());
+        let req = build(&endpoint("movies.list"), &d, "http://h/api/v2").unwrap();
+        assert_eq!(req.url, "http://h/api/v2/movies?page=2&orderBy=name");
+        assert_eq!(req.body, None);
+        let create = Draft::for_endpoint(&endpoint("movies.create"));
+        let req = build(&endpoint("movies.create"), &create, "http://h/api/v2/").unwrap();
+        assert_eq!(
+            (req.method.as_str(), req.url.as_str()),
+            ("POST", "http://h/api/v2/movies")
+        );
+        assert_eq!(req.header_value("content-type"), Some("application/json"));
+    }
+
+    #[test]
+    fn build_reports_every_problem_with_its_field() {
+        let mut d = Draft::for_endpoint(&endpoint("movies.list"));
+        d.values.insert("page".into(), "0".into());
+        d.values.insert("order".into(), "sideways".into());
+        d.values.insert("since".into(), "yesterday".into());
+        let fields: Vec<String> = build(&endpoint("movies.list"), &d, "http://h")
+            .unwrap_err()
+            .into_iter()
+            .map(|p| p.field)
+            .collect();
+        assert_eq!(fields, ["page", "since", "order"]);
+        let mut d = Draft::for_endpoint(&endpoint("movies.create"));
+        d.body = "{\n  \"name\": \"x\",\n  oops\n}".into();
+        let e = build(&endpoint("movies.create"), &d, "http://h").unwrap_err();
+        assert_eq!(e[0].field, "body");
+        assert!(
+            e[0].message.contains("line 3, column 3"),
+            "{}",
+            e[0].message
+        );
+    }
+
+    #[test]
+    fn custom_requests_stay_under_the_api_base_and_leave_credentials_alone() {
+        let mut d = Draft::custom("http://h/api/v2");
+        d.url = "http://h/api/v2/movies?page=1".into();
+        d.headers = "X-Trace: 1".into();
+        let req = build_custom(&d, "http://h/api/v2", "authorization").unwrap();
+        assert_eq!(req.header_value("x-trace"), Some("1"));
+        d.url = "http://elsewhere/api/v2/movies".into();
+        assert_eq!(
+            build_custom(&d, "http://h/api/v2", "authorization").unwrap_err()[0].field,
+            "url"
+        );
+        d.url = "http://h/api/v2/x".into();
+        d.headers = "Authorization: Bearer mine".into();
+        assert!(
+            build_custom(&d, "http://h/api/v2", "authorization").unwrap_err()[0]
+                .message
+                .contains("set by Handshake")
+        );
+        d.headers = "x-api-key: k".into();
+        assert!(build_custom(&d, "http://h/api/v1", "x-api-key").is_err());
+        d.headers = "no colon".into();
+        assert!(build_custom(&d, "http://h/api/v2", "authorization").is_err());
+        d.headers.clear();
+        d.method = "FETCH".into();
+        assert_eq!(
+            build_custom(&d, "http://h/api/v2", "authorization").unwrap_err()[0].field,
+            "method"
+        );
+    }
+
+    #[test]
+    fn every_style_of_pagination_moves_forward_and_stops() {
+        let page = Paging::Page {
+            param: "page",
+            size: 5,
+        };
+        let full = serde_json::json!([1, 2, 3, 4, 5]);
+        assert_eq!(next_page(page, &values(&[]), &full).unwrap()["page"], "2");
+        assert_eq!(
+            next_page(page, &values(&[("page", "2")]), &serde_json::json!([1])),
+            None
+        );
+        assert_eq!(
+            previous_page(page, &values(&[("page", "2")])).unwrap()["page"],
+            "1"
+        );
+        assert_eq!(previous_page(page, &values(&[])), None);
+
+        let offset = Paging::Offset {
+            offset: "offset",
+            limit: "limit",
+            size: 5,
+        };
+        assert_eq!(
+            next_page(offset, &values(&[("offset", "5")]), &full).unwrap()["offset"],
+            "10"
+        );
+        assert_eq!(
+            previous_page(offset, &values(&[("offset", "3")])).unwrap()["offset"],
+            "0"
+        );
+
+        let more = Paging::HasMore {
+            param: "page",
+            flag: "hasMore",
+        };
+        assert_eq!(
+            next_page(more, &values(&[]), &serde_json::json!({"hasMore": true})).unwrap()["page"],
+            "2"
+        );
+        assert_eq!(
+            next_page(more, &values(&[]), &serde_json::json!({"hasMore": false})),
+            None
+        );
+
+        let envelope = Paging::Envelope { param: "page" };
+        assert_eq!(
+            next_page(
+                envelope,
+                &values(&[]),
+                &serde_json::json!({"page": {"next_page": 3}})
+            )
+            .unwrap()["page"],
+            "3"
+        );
+        assert_eq!(
+            next_page(
+                envelope,
+                &values(&[]),
+                &serde_json::json!({"page": {"next_page": 0}})
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn scopes_are_checked_before_sending() {
+        assert_eq!(
+            missing_scope(Some("write"), &["connect".into(), "write".into()]),
+            None
+        );
+        let warning = missing_scope(Some("delete"), &["connect".into(), "read".into()]).unwrap();
+        assert!(warning.contains("needs the delete scope") && warning.contains("connect, read"));
+        assert_eq!(
+            scope_for_method(Some(CatalogId::AcademyV2), "PATCH", "/movies/1"),
+            Some("write")
+        );
+        assert_eq!(
+            scope_for_method(Some(CatalogId::AcademyV2), "GET", "/info"),
+            None
+        );
+        assert_eq!(
+            scope_for_method(Some(CatalogId::AcademyV1), "DELETE", "/movies/1"),
+            None
+        );
+    }
+
+    #[test]
+    fn catalogs_have_unique_ids_and_bodies_for_body_methods() {
+        for id in [
+            CatalogId::AcademyV1,
+            CatalogId::AcademyV2,
+            CatalogId::Metamaps,
+            CatalogId::Php,
+        ] {
+            let list = catalog(id);
+            let mut ids: Vec<&str> = list.iter().map(|e| e.id).collect();
+            ids.sort();
+            ids.dedup();
+            assert_eq!(ids.len(), list.len(), "{id:?}");
+            for e in &list {
+                if matches!(e.method, "POST" | "PUT" | "PATCH") {
+                    let body = e
+                        .body
+                        .unwrap_or_else(|| panic!("{} has no example body", e.id));
+                    assert!(
+                        json_problem(body).is_none(),
+                        "{}: example body is not JSON",
+                        e.id
+                    );
+                }
+                for p in e.params.iter().filter(|p| p.location == In::Path) {
+                    assert!(
+                        e.path.contains(&format!("{{{}}}", p.name)),
+                        "{}: {} not in path",
+                        e.id,
+                        p.name
+                    );
+                }
+            }
+        }
+    }
+}

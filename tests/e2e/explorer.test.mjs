@@ -1,0 +1,267 @@
+// The API explorer against the Sandbox, as a user drives it: list and page (v1 and v2), create,
+// patch, delete, the 15th movie, a missing scope, a people search, an XSS probe shown as text,
+// copy as curl, history, validation before sending, concurrent calls sharing one refresh,
+// and a draft surviving re-authorization.
+
+import { test, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { startRig, launchBrowser, freshApp, selectProvider, storedSession } from './harness.mjs';
+
+let rig;
+let browser;
+
+before(async () => {
+  rig = await startRig();
+  browser = await launchBrowser();
+  await browser.context.grantPermissions(['clipboard-read', 'clipboard-write']);
+});
+
+after(async () => {
+  await browser?.close();
+  await rig?.stop();
+});
+
+beforeEach(() => rig.admin('reset'));
+
+const fresh = () => freshApp(browser.context, rig.app.url);
+
+/** Signs in to the Sandbox Academy v2 with the given extra scopes ticked. */
+async function academyV2(page, scopes = ['write', 'delete']) {
+  for (const s of scopes) await page.check(`input[name="scope"][value="${s}"]`);
+  await page.click('#authorize');
+  await page.getByRole('button', { name: 'Allow' }).click();
+  await page.waitForSelector('#info-result .status.ok');
+}
+
+async function academyV1(page) {
+  await selectProvider(page, 'sandbox-academy-v1');
+  await page.click('#use-key');
+  await page.waitForSelector('#info-result .status.ok');
+}
+
+async function pick(page, endpoint) {
+  await page.click(`[data-endpoint="${endpoint}"]`);
+  await page.waitForFunction((id) => document.querySelector(`[data-endpoint="${id}"]`)?.getAttribute('aria-pressed') === 'true', endpoint);
+}
+
+/** Sends and returns {status, json} read from the response viewer's raw view. */
+async function send(page) {
+  const before = await page.$$eval('.history-entry', (e) => e.length);
+  await page.click('#send');
+  await page.waitForFunction((n) => document.querySelectorAll('.history-entry').length > n, before);
+  await page.waitForSelector('#response');
+  const status = Number(await page.getAttribute('#response', 'data-status'));
+  if (await page.isVisible('.view-switch')) await page.getByRole('button', { name: 'Raw' }).click();
+  const text = await page.textContent('#response-raw');
+  let json = null;
+  try { json = JSON.parse(text); } catch { /* not JSON */ }
+  return { status, json, text };
+}
+
+test('list movies page 1 then 2, with v2 Bearer and with v1 x-api-key', async () => {
+  const { page, requests } = await fresh();
+  await academyV2(page, []);
+  await pick(page, 'movies.list');
+  let r = await send(page);
+  assert.equal(r.status, 200);
+  assert.equal(r.json.length, 5);
+  await page.click('#next-page');
+  await page.waitForFunction(() => document.querySelector('#param-page')?.value === '2');
+  await page.waitForFunction(() => document.querySelectorAll('.history-entry').length === 2);
+  r = await send(page);
+  assert.deepEqual(r.json.map((m) => m.name), ['Arrival']);
+  assert.ok(await page.isDisabled('#next-page'), 'a short page is the last');
+  assert.ok(requests.some((q) => q.url.endsWith('/proxy/sandbox/api/v2/movies?page=2') && q.headers.authorization?.startsWith('Bearer ')),
+    requests.map((q) => `${q.method} ${q.url} ${q.headers.authorization}`).join('\n'));
+
+  await academyV1(page);
+  await pick(page, 'movies.list');
+  r = await send(page);
+  assert.equal(r.json.length, 5);
+  await page.click('#next-page');
+  await page.waitForFunction(() => document.querySelector('#param-page')?.value === '2');
+  const v1 = requests.filter((q) => q.url.includes('/proxy/sandbox/api/v1/movies?page=2'));
+  await page.waitForFunction(() => document.querySelectorAll('.history-entry').length >= 5);
+  assert.ok(requests.some((q) => q.url.endsWith('/proxy/sandbox/api/v1/movies?page=2') && q.headers['x-api-key'] === 'academy-sandbox-key'), JSON.stringify(v1));
+});
+
+test('create a movie from the example, PATCH it, DELETE it', async () => {
+  const { page } = await fresh();
+  await academyV2(page);
+  await pick(page, 'movies.create');
+  let r = await send(page);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.name, 'Iron Man');
+  const id = r.json.id;
+  await pick(page, 'movies.update');
+  await page.fill('#param-id', id);
+  await page.fill('#request-body', '{"name": "Iron Man 2", "length": 124}');
+  r = await send(page);
+  assert.equal(r.status, 200);
+  assert.equal(r.json.name, 'Iron Man 2');
+  assert.equal(r.json.releaseDate, '2008', 'PATCH kept what it was not sent');
+  await pick(page, 'movies.delete');
+  await page.fill('#param-id', id);
+  r = await send(page);
+  assert.equal(r.status, 200);
+  await pick(page, 'movies.get');
+  await page.fill('#param-id', id);
+  r = await send(page);
+  assert.equal(r.status, 404);
+  assert.match(await page.textContent('#response-explanation'), /Record not found.*check the id/);
+});
+
+test('the 15th movie is refused with an explanation', async () => {
+  const { page } = await fresh();
+  const movie = { name: 'Filler', directorId: 'f841a38b77be', releaseDate: '2001', length: 90 };
+  for (let i = 0; i < 14; i++) {
+    const res = await fetch(`${rig.sandbox.url}/api/v1/movies`, {
+      method: 'POST',
+      headers: { 'x-api-key': 'academy-sandbox-key', 'content-type': 'application/json' },
+      body: JSON.stringify({ ...movie, name: `Filler ${i}` }),
+    });
+    assert.equal(res.status, 200);
+  }
+  await academyV1(page);
+  await pick(page, 'movies.create');
+  const r = await send(page);
+  assert.equal(r.status, 400);
+  const why = await page.textContent('#response-explanation');
+  assert.match(why, /Record limit reached/);
+  assert.match(why, /14 movies/);
+});
+
+test('a call the token\'s scopes cannot make is flagged before sending, and the 403 explained', async () => {
+  const { page, requests } = await fresh();
+  await academyV2(page, []);
+  await pick(page, 'movies.delete');
+  assert.match(await page.textContent('#scope-warning'), /needs the delete scope.*connect, read/);
+  assert.equal(await page.textContent('#send'), 'Send anyway');
+  const r = await send(page);
+  assert.equal(r.status, 403);
+  assert.match(await page.textContent('#response-explanation'), /This token lacks delete: it has connect, read\. Tick delete/);
+  await page.getByRole('button', { name: 'Add delete to the scopes above' }).click();
+  await page.waitForFunction(() => document.querySelector('input[name="scope"][value="delete"]').checked);
+  assert.match(await page.textContent('#authorize-url'), /scope=connect%20read%20delete/);
+  assert.ok(requests.some((q) => q.method === 'DELETE'));
+});
+
+test('people search with q, and a bad q explained', async () => {
+  const { page } = await fresh();
+  await academyV1(page);
+  await pick(page, 'people.search');
+  await page.fill('#param-q', 'contains = "Rob" AND endsWith = "Jr."');
+  let r = await send(page);
+  assert.deepEqual(r.json, [{ id: '5bfb3056c5e4', name: 'Robert Downey Jr.' }]);
+  await page.fill('#param-q', 'contains "Rob"');
+  r = await send(page);
+  assert.equal(r.status, 400);
+  assert.match(await page.textContent('#response-explanation'), /invalid q at character 10/);
+});
+
+test('an XSS probe in a response is shown as text and runs nothing', async () => {
+  const { page } = await fresh();
+  await academyV1(page);
+  const probe = '<img src=x onerror="window.__pwned=1">';
+  await pick(page, 'movies.create');
+  const body = JSON.parse(await page.inputValue('#request-body'));
+  body.name = probe;
+  await page.fill('#request-body', JSON.stringify(body));
+  let r = await send(page);
+  assert.equal(r.status, 200);
+  await pick(page, 'movies.list');
+  await page.fill('#param-page', '2');
+  r = await send(page);
+  await page.getByRole('button', { name: 'Tree' }).click();
+  if ((await page.getAttribute('#response-tree li[data-path="$[1]"]', 'aria-expanded')) !== 'true') {
+    await page.click('#response-tree li[data-path="$[1]"] > .toggle');
+  }
+  await page.waitForSelector('#response-tree li[data-path="$[1].name"]');
+  const shown = await page.textContent('#response-tree li[data-path="$[1].name"]');
+  assert.ok(shown.includes('<img src=x onerror=') && shown.includes('window.__pwned=1'), shown);
+  assert.equal(await page.$$eval('#response img, #main img', (imgs) => imgs.length), 0, 'no element was created from data');
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+});
+
+test('copy as curl is correct and redacted unless asked', async () => {
+  const { page } = await fresh();
+  await academyV2(page, []);
+  await pick(page, 'movies.list');
+  await page.fill('#param-page', '2');
+  await page.click('#copy-curl');
+  const token = (await storedSession(page, 'sandbox-academy-v2')).tokens.access_token;
+  const curl = await page.textContent('#curl');
+  assert.equal(curl, [
+    'curl',
+    `  '${rig.sandbox.url}/api/v2/movies?page=2'`,
+    "  -H 'Accept: application/json'",
+    "  -H 'Authorization: Bearer [redacted]'",
+  ].join(' \\\n'));
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), curl);
+  await page.check('#curl-reveal');
+  await page.click('#copy-curl');
+  assert.ok((await page.textContent('#curl')).includes(`Bearer ${token}`));
+  assert.match(await page.textContent('#toast'), /copied/);
+});
+
+test('history re-opens and re-sends a request', async () => {
+  const { page } = await fresh();
+  await academyV1(page);
+  await pick(page, 'genres.list');
+  await page.fill('#param-page', '3');
+  await send(page);
+  await pick(page, 'about');
+  await send(page);
+  await page.click('.history-box > summary');
+  const entries = await page.$$eval('.history-url', (e) => e.map((x) => x.textContent));
+  assert.deepEqual(entries.slice(0, 2), ['/api/v1/about', '/api/v1/genres?page=3']);
+  await page.click('.history-entry[data-index="1"] .history-resend');
+  await page.waitForFunction(() => document.querySelectorAll('.history-entry').length === 3);
+  assert.equal(await page.textContent('.history-entry[data-index="0"] .history-url'), '/api/v1/genres?page=3');
+  assert.equal(await page.inputValue('#param-page'), '3');
+  await page.getByRole('button', { name: 'Raw' }).click();
+  assert.deepEqual(JSON.parse(await page.textContent('#response-raw')).map((g) => g.name), ['crime', 'adventure']);
+});
+
+test('bad input is caught before sending, with the JSON error\'s line and column', async () => {
+  const { page, requests } = await fresh();
+  await academyV2(page);
+  await pick(page, 'movies.create');
+  await page.fill('#request-body', '{\n  "name": "x",\n  length: 3\n}');
+  await page.click('#send');
+  assert.match(await page.textContent('#problem-body'), /line 3, column 3/);
+  await pick(page, 'movies.list');
+  await page.fill('#param-since', 'last week');
+  await page.click('#send');
+  assert.match(await page.textContent('#problem-since'), /2023-04-13T17:04:47Z/);
+  assert.equal(requests.filter((q) => q.url.includes('/movies') && q.method !== 'OPTIONS').length, 0, 'nothing was sent');
+});
+
+test('two concurrent calls on an expired token cause exactly one refresh', async () => {
+  const { page } = await fresh();
+  await academyV2(page, []);
+  await pick(page, 'movies.list');
+  await rig.admin('expire-tokens');
+  await Promise.all([page.click('#send'), page.click('#call-info')]);
+  await page.waitForSelector('#response .status.ok');
+  await page.waitForSelector('#info-result .status.ok');
+  assert.equal((await rig.stats()).academy.refresh_requests, 1);
+});
+
+test('a request draft survives a re-authorization round trip', async () => {
+  const { page } = await fresh();
+  await academyV2(page);
+  await pick(page, 'movies.create');
+  const mine = '{"name": "My draft", "directorId": "f841a38b77be", "releaseDate": "2020", "length": 99}';
+  await page.fill('#request-body', mine);
+  await rig.admin('expire-tokens', { refresh: true });
+  await page.click('#send');
+  await page.waitForSelector('#reauth');
+  await page.click('#authorize');
+  await page.getByRole('button', { name: 'Allow' }).click();
+  await page.waitForSelector('#info-result .status.ok');
+  assert.equal(await page.inputValue('#request-body'), mine);
+  const r = await send(page);
+  assert.equal(r.status, 200);
+  assert.equal(r.json.name, 'My draft');
+});
