@@ -18,13 +18,15 @@ cargo clippy --workspace --all-targets -q -- -D warnings
 step "native tests (cargo test)"
 cargo test --workspace -q
 
-step "builds: handshake-proxy and the release bundle"
+step "builds: handshake-proxy, the release bundle, and the static site under a sub-path"
 cargo build -q -p handshake-proxy
 trunk build --release --dist target/dist-e2e
+./scripts/build-pages.sh /handshake/ target/dist-pages
 
 step "end-to-end tests (headless Chromium)"
 (cd tests/e2e && npm ci --no-fund --no-audit --silent)
-HANDSHAKE_DIST="$root/target/dist-e2e" node --test --test-concurrency=1 tests/e2e/
+HANDSHAKE_DIST="$root/target/dist-e2e" HANDSHAKE_PAGES_DIST="$root/target/dist-pages" \
+  node --test --test-concurrency=1 tests/e2e/
 
 echo
 echo "all tests passed in $(( $(date +%s) - started )) s"

@@ -1,7 +1,8 @@
 // Start-up: where the page lives (its base URL, for sub-path hosting) and the runtime
 // configuration from `config.json` beside index.html.
 
-use crate::config::AppConfig;
+use crate::config::{AppConfig, Overrides, ProxyInfo};
+use crate::session::{local_storage, KeyValue, PREFIX};
 
 /// What the app knows before the first render.
 #[derive(Clone, Debug)]
@@ -9,8 +10,30 @@ pub struct Boot {
     pub config: AppConfig,
     /// The document's base URL, ending in '/', e.g. `https://me.github.io/handshake/`.
     pub page_base: String,
-    /// A problem with config.json, shown to the user (the defaults are used instead).
+    /// A problem with config.json or the settings, shown to the user (defaults are used instead).
     pub config_warning: Option<String>,
+    /// The user's settings, as saved.
+    pub overrides: Overrides,
+    /// What the proxy says about itself, when it is a handshake-proxy.
+    pub proxy_info: Option<ProxyInfo>,
+}
+
+const SETTINGS_KEY: &str = "settings";
+
+/// The user's settings from localStorage (no secrets are ever stored there).
+pub fn saved_overrides() -> Overrides {
+    local_storage()
+        .get(&format!("{PREFIX}{SETTINGS_KEY}"))
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default()
+}
+
+/// Validates and saves the settings; they apply from the next page load.
+pub fn save_overrides(overrides: &Overrides, page_base: &str) -> Result<(), String> {
+    AppConfig::from_file_with(None, page_base, overrides)?;
+    let text = serde_json::to_string(overrides).map_err(|e| e.to_string())?;
+    local_storage().set(&format!("{PREFIX}{SETTINGS_KEY}"), &text);
+    Ok(())
 }
 
 impl Boot {
@@ -19,6 +42,11 @@ impl Boot {
         crate::url::HttpUrl::parse(&self.page_base)
             .map(|u| u.path().trim_end_matches('/').to_string())
             .unwrap_or_default()
+    }
+
+    /// The page's own path with its trailing slash ("/" or "/handshake/"), for navigation.
+    pub fn home_path(&self) -> String {
+        format!("{}/", self.router_base())
     }
 
     /// The redirect URI this deployment answers on.
@@ -42,19 +70,31 @@ fn page_base() -> String {
 
 pub async fn load() -> Boot {
     let page_base = page_base();
-    let url = format!("{page_base}config.json");
-    let text = crate::http::fetch::get_text(&url).await;
-    match AppConfig::from_file(text.as_deref(), &page_base) {
-        Ok(config) => Boot {
-            config,
-            page_base,
-            config_warning: None,
-        },
-        Err(warning) => Boot {
-            config: AppConfig::from_file(None, &page_base).expect("defaults are valid"),
-            page_base,
-            config_warning: Some(format!("{warning}. Using the built-in defaults instead.")),
-        },
+    let overrides = saved_overrides();
+    let text = crate::http::fetch::get_text(&format!("{page_base}config.json"), &[]).await;
+    let (config, config_warning) = match AppConfig::from_file_with(
+        text.as_deref(),
+        &page_base,
+        &overrides,
+    ) {
+        Ok(config) => (config, None),
+        Err(warning) => (
+            AppConfig::from_file(None, &page_base).expect("defaults are valid"),
+            Some(format!(
+                "{warning}. Using the built-in defaults instead; check config.json and Settings."
+            )),
+        ),
+    };
+    let info_url = format!("{}/_info", config.proxy_base);
+    let proxy_info = crate::http::fetch::get_text(&info_url, &[(crate::http::PROXY_HEADER, "1")])
+        .await
+        .and_then(|t| serde_json::from_str(&t).ok());
+    Boot {
+        config,
+        page_base,
+        config_warning,
+        overrides,
+        proxy_info,
     }
 }
 

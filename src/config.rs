@@ -2,7 +2,7 @@
 // where the Sandbox is, and which upstream name stands for which provider host.
 
 use crate::url::HttpUrl;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// One host the proxy forwards to, by name: `{proxy_base}/{name}/…` reaches `{base}/…`.
 #[derive(Clone, Debug, PartialEq)]
@@ -33,6 +33,40 @@ struct ConfigFile {
 
 pub const DEFAULT_SANDBOX_URL: &str = "http://127.0.0.1:8090";
 
+/// The user's own settings (Settings card, kept in localStorage): they win over config.json.
+/// Nothing secret belongs here.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Overrides {
+    #[serde(default)]
+    pub proxy_base: Option<String>,
+    #[serde(default)]
+    pub sandbox_url: Option<String>,
+}
+
+/// What a handshake-proxy says about itself at `/proxy/_info` (never a secret).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+pub struct ProxyInfo {
+    #[serde(default)]
+    pub upstreams: Vec<String>,
+    #[serde(default)]
+    pub secrets: Vec<HeldSecret>,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct HeldSecret {
+    pub upstream: String,
+    pub client_id: String,
+}
+
+impl ProxyInfo {
+    /// Whether the proxy adds the secret of `client_id` to requests for `upstream`.
+    pub fn holds_secret(&self, upstream: &str, client_id: &str) -> bool {
+        self.secrets
+            .iter()
+            .any(|s| s.upstream == upstream && s.client_id == client_id)
+    }
+}
+
 fn builtin_upstreams() -> [(&'static str, &'static str); 3] {
     [
         ("academy", "https://app-academy.make.com"),
@@ -45,12 +79,32 @@ impl AppConfig {
     /// Builds the configuration from the file's text (or none), resolving relative URLs
     /// against `page_base` (the document's base URL, ending in '/').
     pub fn from_file(text: Option<&str>, page_base: &str) -> Result<AppConfig, String> {
-        let file: ConfigFile = match text {
+        Self::from_file_with(text, page_base, &Overrides::default())
+    }
+
+    /// Like `from_file`, with the user's settings applied on top.
+    pub fn from_file_with(
+        text: Option<&str>,
+        page_base: &str,
+        overrides: &Overrides,
+    ) -> Result<AppConfig, String> {
+        let mut file: ConfigFile = match text {
             Some(t) => {
                 serde_json::from_str(t).map_err(|e| format!("config.json is not valid: {e}"))?
             }
             None => ConfigFile::default(),
         };
+        let set = |v: &Option<String>| {
+            v.as_ref()
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+        };
+        if let Some(p) = set(&overrides.proxy_base) {
+            file.proxy_base = Some(p);
+        }
+        if let Some(s) = set(&overrides.sandbox_url) {
+            file.sandbox_url = Some(s);
+        }
         let sandbox_text = file.sandbox_url.as_deref().unwrap_or(DEFAULT_SANDBOX_URL);
         let sandbox_url =
             HttpUrl::parse(sandbox_text).map_err(|e| format!("config.json sandbox_url: {e}"))?;
@@ -83,13 +137,17 @@ impl AppConfig {
         })
     }
 
-    /// The proxy URL that reaches `target`, or `None` when no upstream covers it.
-    pub fn proxied(&self, target: &HttpUrl) -> Option<String> {
-        let upstream = self
-            .upstreams
+    /// The upstream that covers `target` (the most specific one).
+    pub fn upstream_for(&self, target: &HttpUrl) -> Option<&Upstream> {
+        self.upstreams
             .iter()
             .filter(|u| target.is_under(&u.base))
-            .max_by_key(|u| u.base.path().len())?;
+            .max_by_key(|u| u.base.path().len())
+    }
+
+    /// The proxy URL that reaches `target`, or `None` when no upstream covers it.
+    pub fn proxied(&self, target: &HttpUrl) -> Option<String> {
+        let upstream = self.upstream_for(target)?;
         let below = target.path_below(&upstream.base)?;
         let mut url = format!("{}/{}{}", self.proxy_base, upstream.name, below);
         if let Some(q) = target.query() {
@@ -103,7 +161,15 @@ impl AppConfig {
 /// Resolves `reference` against a base URL ending in '/' (absolute references win;
 /// a leading '/' means the base's origin root).
 pub fn resolve(base: &str, reference: &str) -> String {
-    if reference.starts_with("http://") || reference.starts_with("https://") {
+    // Anything with a scheme (`x:` before the first '/') is absolute: validated as such later.
+    let has_scheme = reference.split_once(':').is_some_and(|(scheme, _)| {
+        !scheme.is_empty()
+            && !scheme.contains('/')
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    });
+    if has_scheme {
         return reference.to_string();
     }
     if let Some(path) = reference.strip_prefix('/') {
@@ -165,6 +231,42 @@ mod tests {
         );
         let t = HttpUrl::parse("https://elsewhere.example/x").unwrap();
         assert_eq!(c.proxied(&t), None);
+    }
+
+    #[test]
+    fn user_settings_win_over_the_file() {
+        let file =
+            r#"{"proxy_base":"https://p.example.com/proxy","sandbox_url":"http://127.0.0.1:9001"}"#;
+        let overrides = Overrides {
+            proxy_base: Some("http://127.0.0.1:8787/proxy".into()),
+            sandbox_url: Some(" ".into()),
+        };
+        let c =
+            AppConfig::from_file_with(Some(file), "https://me.github.io/h/", &overrides).unwrap();
+        assert_eq!(c.proxy_base, "http://127.0.0.1:8787/proxy");
+        assert_eq!(
+            c.sandbox_url.to_string(),
+            "http://127.0.0.1:9001/",
+            "blank settings keep the file's value"
+        );
+        let bad = Overrides {
+            proxy_base: Some("ftp://x".into()),
+            sandbox_url: None,
+        };
+        assert!(AppConfig::from_file_with(None, "http://a/", &bad)
+            .unwrap_err()
+            .contains("proxy_base"));
+    }
+
+    #[test]
+    fn proxy_info_tells_which_secrets_it_holds() {
+        let info: ProxyInfo = serde_json::from_str(
+            r#"{"upstreams":["academy"],"secrets":[{"upstream":"academy","client_id":"c1"}]}"#,
+        )
+        .unwrap();
+        assert!(info.holds_secret("academy", "c1"));
+        assert!(!info.holds_secret("academy", "c2"));
+        assert!(!info.holds_secret("sandbox", "c1"));
     }
 
     #[test]

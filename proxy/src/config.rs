@@ -276,12 +276,18 @@ fn number(flag: &str, text: &str) -> Result<usize, String> {
 
 fn validate_upstream(name: &str, url: &str) -> Result<Upstream, String> {
     let bad = |why: &str| Err(format!("upstream {name}={url}: {why}"));
-    if name.is_empty()
+    // A leading letter or digit keeps names apart from the proxy's own `/proxy/_info`.
+    if !name
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_alphanumeric())
         || !name
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     {
-        return bad("the name may hold only letters, digits, '-' and '_'");
+        return bad(
+            "the name starts with a letter or digit and holds only letters, digits, '-' and '_'",
+        );
     }
     let Some((scheme, rest)) = url.split_once("://") else {
         return bad("expected http://host or https://host");

@@ -73,6 +73,7 @@ impl Forwarder {
 
 pub fn router(forwarder: Arc<Forwarder>) -> Router {
     Router::new()
+        .route("/proxy/_info", axum::routing::get(info))
         .route("/proxy/{upstream}/{*path}", any(forward))
         .route("/proxy/{upstream}/", any(forward_root))
         .layer(middleware::from_fn_with_state(forwarder.clone(), guard))
@@ -152,6 +153,22 @@ fn add_cors(h: &mut HeaderMap, origin: Option<&str>) {
         );
         h.append(header::VARY, HeaderValue::from_static("Origin"));
     }
+}
+
+/// What the app may know about this proxy: the upstream names, and for which clients it holds
+/// the secret (never the secret itself).
+async fn info(State(fwd): State<Arc<Forwarder>>) -> Response<Body> {
+    let body = serde_json::json!({
+        "upstreams": fwd.config.upstreams.iter().map(|u| &u.name).collect::<Vec<_>>(),
+        "secrets": fwd.config.secrets.iter()
+            .map(|r| serde_json::json!({"upstream": r.upstream, "client_id": r.client_id}))
+            .collect::<Vec<_>>(),
+    });
+    Response::builder()
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::CACHE_CONTROL, "no-store")
+        .body(Body::from(body.to_string()))
+        .expect("static response parts are valid")
 }
 
 async fn forward_root(

@@ -7,7 +7,7 @@ mod signin;
 pub use calls::{authorize_request, ApiOutcome, RevokeOutcome};
 pub use signin::{preview_url, Attempt, ClientForm};
 
-use crate::config::{AppConfig, Upstream};
+use crate::config::{AppConfig, ProxyInfo, Upstream};
 use crate::http::{self, HttpRequest, HttpResponse, NetError};
 use crate::oauth::FlowError;
 use crate::providers::custom::{export_json, import_json};
@@ -52,6 +52,8 @@ pub struct Runtime {
     /// Why the user must authorize again (a refresh failed for good), if so.
     pub reauth: RwSignal<Option<String>>,
     pub log: RwSignal<Vec<LogEntry>>,
+    /// What the proxy said about itself at start-up (which client secrets it holds).
+    pub proxy_info: StoredValue<Option<ProxyInfo>>,
     refreshing: StoredValue<Option<RefreshFuture>, LocalStorage>,
 }
 
@@ -65,7 +67,7 @@ fn saved_custom_providers() -> Vec<Provider> {
 }
 
 impl Runtime {
-    pub fn new(config: AppConfig) -> Self {
+    pub fn new(config: AppConfig, proxy_info: Option<ProxyInfo>) -> Self {
         let mut providers = crate::providers::presets(&config);
         providers.extend(saved_custom_providers());
         let local = session::local_storage();
@@ -86,6 +88,7 @@ impl Runtime {
             providers: RwSignal::new(providers),
             reauth: RwSignal::new(None),
             log: RwSignal::new(store().log()),
+            proxy_info: StoredValue::new(proxy_info),
             refreshing: StoredValue::new_local(None),
         }
     }
@@ -178,6 +181,22 @@ impl Runtime {
             }
         });
         config
+    }
+
+    /// Whether the proxy adds this client's secret to the provider's token requests, so the
+    /// browser never holds it.
+    pub fn secret_held_by_proxy(&self, provider: &Provider, client_id: &str) -> bool {
+        let Ok(token_url) = HttpUrl::parse(&provider.token.url) else {
+            return false;
+        };
+        let routing = self.routing();
+        let Some(upstream) = routing.upstream_for(&token_url) else {
+            return false;
+        };
+        self.proxy_info.with_value(|info| {
+            info.as_ref()
+                .is_some_and(|i| i.holds_secret(&upstream.name, client_id.trim()))
+        })
     }
 
     /// Sends a request and logs it as one step of the flow.

@@ -119,10 +119,20 @@ async fn read(pending: JsFuture) -> Result<HttpResponse, NetError> {
     })
 }
 
-/// GETs a same-site resource as text (config.json); `None` when it is missing or unreadable.
-pub async fn get_text(url: &str) -> Option<String> {
+/// GETs a resource as text (config.json, the proxy's `_info`); `None` when it is missing,
+/// unreachable or not a success.
+pub async fn get_text(url: &str, headers: &[(&str, &str)]) -> Option<String> {
     let window = web_sys::window()?;
-    let answer: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
+    let init = RequestInit::new();
+    init.set_method("GET");
+    init.set_credentials(RequestCredentials::Omit);
+    let h = web_sys::Headers::new().ok()?;
+    for (name, value) in headers {
+        h.append(name, value).ok()?;
+    }
+    init.set_headers(&h);
+    let request = web_sys::Request::new_with_str_and_init(url, &init).ok()?;
+    let answer: web_sys::Response = JsFuture::from(window.fetch_with_request(&request))
         .await
         .ok()?
         .dyn_into()

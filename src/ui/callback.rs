@@ -41,10 +41,13 @@ pub fn Callback() -> impl IntoView {
                 Ok(session) => {
                     state.select_provider(&session.provider_id);
                     state.refresh_info();
+                    // Absolute, so a sub-path deployment lands on "/handshake/", not "/handshake".
+                    let home = state.boot.with_value(|b| b.home_path());
                     navigate(
-                        "/",
+                        &home,
                         NavigateOptions {
                             replace: true,
+                            resolve: false,
                             ..Default::default()
                         },
                     );

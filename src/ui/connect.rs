@@ -131,7 +131,20 @@ pub fn Connect() -> impl IntoView {
         form.fill(&p, &app_callback);
     }
 
-    let client_form = Memo::new(move |_| form.value());
+    let secret_held = Memo::new(move |_| {
+        let id = form.client_id.get();
+        provider
+            .get()
+            .is_some_and(|p| rt.secret_held_by_proxy(&p, &id))
+    });
+    let client_form = Memo::new(move |_| {
+        let mut value = form.value();
+        if secret_held.get() {
+            // The proxy adds it: the browser neither holds nor sends it.
+            value.client_secret.clear();
+        }
+        value
+    });
     let preview = Memo::new(move |_| {
         form.attempt_version.track();
         let provider = provider.get()?;
@@ -299,19 +312,30 @@ pub fn Connect() -> impl IntoView {
                         on:input=move |ev| form.client_id.set(event_target_value(&ev))/>
 
                     <label for="client-secret">"Client secret"</label>
-                    <div class="input-row">
-                        <input id="client-secret" autocomplete="off" spellcheck="false"
-                            type=move || if show_secret.get() { "text" } else { "password" }
-                            prop:value=move || form.client_secret.get()
-                            on:input=move |ev| form.client_secret.set(event_target_value(&ev))/>
-                        <button type="button" class="ghost"
-                            on:click=move |_| show_secret.update(|s| *s = !*s)
-                            aria-pressed=move || show_secret.get().to_string()
-                            aria-controls="client-secret">
-                            {move || if show_secret.get() { "Hide" } else { "Show" }}
-                        </button>
-                    </div>
-                    <p class="hint">"Kept in this tab's sessionStorage only and sent only to the token endpoint. Leave it empty when the proxy holds it."</p>
+                    {move || if secret_held.get() {
+                        view! {
+                            <p class="banner info" id="secret-held">
+                                <strong>"Secret held by the proxy. "</strong>
+                                "handshake-proxy adds this client's secret to token requests, so this page never sees it."
+                            </p>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <div class="input-row">
+                                <input id="client-secret" autocomplete="off" spellcheck="false"
+                                    type=move || if show_secret.get() { "text" } else { "password" }
+                                    prop:value=move || form.client_secret.get()
+                                    on:input=move |ev| form.client_secret.set(event_target_value(&ev))/>
+                                <button type="button" class="ghost"
+                                    on:click=move |_| show_secret.update(|s| *s = !*s)
+                                    aria-pressed=move || show_secret.get().to_string()
+                                    aria-controls="client-secret">
+                                    {move || if show_secret.get() { "Hide" } else { "Show" }}
+                                </button>
+                            </div>
+                            <p class="hint">"Kept in this tab's sessionStorage only and sent only to the token endpoint."</p>
+                        }.into_any()
+                    }}
 
                     <label for="redirect-uri">"Redirect URI"</label>
                     <input id="redirect-uri" type="url" spellcheck="false"

@@ -5,6 +5,7 @@ use super::custom_provider::CustomProvider;
 use super::explorer::Explorer;
 use super::flow_log::FlowLog;
 use super::session_panel::SessionPanel;
+use super::settings::Settings;
 use leptos::prelude::*;
 
 #[component]
@@ -15,6 +16,7 @@ pub fn Home() -> impl IntoView {
                 <Connect/>
                 <SessionPanel/>
                 <CustomProvider/>
+                <Settings/>
             </div>
             <div class="column wide">
                 <Explorer/>

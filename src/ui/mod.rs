@@ -9,6 +9,7 @@ mod flow_log;
 mod home;
 mod json_tree;
 mod session_panel;
+mod settings;
 mod widgets;
 
 use crate::boot::Boot;
@@ -85,7 +86,7 @@ fn keep_session_fresh(state: AppState) {
 
 #[component]
 pub fn App(boot: Boot) -> impl IntoView {
-    let runtime = Runtime::new(boot.config.clone());
+    let runtime = Runtime::new(boot.config.clone(), boot.proxy_info.clone());
     let router_base = boot.router_base();
     let warning = boot.config_warning.clone();
     let state = AppState {

@@ -75,13 +75,16 @@ const TYPES = {
 };
 
 /**
- * A plain static server for dist/ under `prefix` (like GitHub Pages): files as they are,
- * `config.json` from `config`, and index.html for unknown paths (SPA fallback).
+ * A plain static server for dist/ under `prefix`: files as they are, `config.json` from
+ * `config`, and for unknown paths either index.html (like `trunk serve`) or, with
+ * `pages: true`, what GitHub Pages does: `x.html` for `x`, else 404.html with status 404.
  */
-export function startStaticServer({ dir = DIST, prefix = '/', config } = {}) {
+export function startStaticServer({ dir = DIST, prefix = '/', config, pages = false } = {}) {
   const root = resolve(dir);
+  const served = [];
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    served.push(path);
     if (!path.startsWith(prefix)) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
@@ -96,13 +99,20 @@ export function startStaticServer({ dir = DIST, prefix = '/', config } = {}) {
       res.writeHead(400).end();
       return;
     }
+    const send = async (f, status = 200) => {
+      const body = await readFile(f);
+      res.writeHead(status, { 'content-type': TYPES[extname(f)] ?? 'application/octet-stream' }).end(body);
+    };
     try {
       if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
-      const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
+      await send(file);
     } catch {
-      const body = await readFile(join(root, 'index.html'));
-      res.writeHead(200, { 'content-type': TYPES['.html'] }).end(body);
+      if (!pages) return send(join(root, 'index.html'));
+      try {
+        await send(`${file}.html`);
+      } catch {
+        await send(join(root, '404.html'), 404);
+      }
     }
   });
   return new Promise((resolvePromise) => {
@@ -111,6 +121,7 @@ export function startStaticServer({ dir = DIST, prefix = '/', config } = {}) {
       resolvePromise({
         origin: `http://127.0.0.1:${port}`,
         url: `http://127.0.0.1:${port}${prefix}`,
+        served,
         stop: () => new Promise((r) => server.close(() => r())),
       });
     });
@@ -121,10 +132,10 @@ export function startStaticServer({ dir = DIST, prefix = '/', config } = {}) {
  * The standard rig: Sandbox, proxy in front of it, the app on a static server whose
  * config.json points at both. Returns URLs and a `stop()`.
  */
-export async function startRig({ prefix = '/', sandboxArgs = [], proxyArgs = [], proxyEnv = {} } = {}) {
+export async function startRig({ prefix = '/', dir = DIST, pages = false, sandboxArgs = [], proxyArgs = [], proxyEnv = {} } = {}) {
   const sandbox = await startProxyProcess(['--sandbox', ...sandboxArgs], { name: 'sandbox' });
   const config = { sandbox_url: sandbox.url, proxy_base: 'proxy-placeholder' };
-  const app = await startStaticServer({ prefix, config });
+  const app = await startStaticServer({ dir, prefix, config, pages });
   const proxy = await startProxyProcess(
     ['--upstream', `sandbox=${sandbox.url}`, '--allow-origin', app.origin, ...proxyArgs],
     { name: 'proxy', env: proxyEnv },
@@ -134,6 +145,7 @@ export async function startRig({ prefix = '/', sandboxArgs = [], proxyArgs = [],
     sandbox,
     proxy,
     app,
+    config,
     async stats() {
       const res = await fetch(`${sandbox.url}/_sandbox/stats`);
       return res.json();

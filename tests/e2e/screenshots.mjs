@@ -1,5 +1,5 @@
 // Takes the README's screenshots of the real app against the real Sandbox (not a test).
-// Usage: node tests/e2e/screenshots.mjs   (after scripts/test.sh has built target/dist-e2e)
+// Usage: HANDSHAKE_DIST=target/dist-e2e node tests/e2e/screenshots.mjs (after a release build)
 
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,15 +9,28 @@ const out = join(ROOT, 'docs');
 mkdirSync(out, { recursive: true });
 const rig = await startRig();
 const browser = await launchBrowser();
+const shot = (page, name, selector) =>
+  selector
+    ? page.locator(selector).screenshot({ path: join(out, name) })
+    : page.screenshot({ path: join(out, name), fullPage: true });
 try {
   const { page } = await openApp(browser.context, rig.app.url);
-  await page.screenshot({ path: join(out, 'home.png'), fullPage: true });
+  await shot(page, 'home.png');
   await page.click('#authorize');
   await page.getByLabel('Jane Black').check();
   await page.screenshot({ path: join(out, 'sandbox-consent.png') });
   await page.getByRole('button', { name: 'Allow' }).click();
   await page.waitForSelector('#info-result .status.ok');
-  await page.screenshot({ path: join(out, 'signed-in.png'), fullPage: true });
+  await shot(page, 'signed-in.png');
+
+  await page.click('[data-endpoint="movies.list"]');
+  await page.click('#send');
+  await page.waitForSelector('#response-tree');
+  await shot(page, 'explorer-json.png', '.explorer');
+  await page.click('[data-endpoint="movies.delete"]');
+  await page.click('#send');
+  await page.waitForSelector('#response-explanation');
+  await shot(page, 'explorer-error.png', '.explorer');
   console.log(`screenshots written to ${out}`);
 } finally {
   await browser.close();
