@@ -72,19 +72,16 @@ pub async fn load() -> Boot {
     let page_base = page_base();
     let overrides = saved_overrides();
     let text = crate::http::fetch::get_text(&format!("{page_base}config.json"), &[]).await;
-    let (config, config_warning) = match AppConfig::from_file_with(
-        text.as_deref(),
-        &page_base,
-        &overrides,
-    ) {
-        Ok(config) => (config, None),
-        Err(warning) => (
-            AppConfig::from_file(None, &page_base).expect("defaults are valid"),
-            Some(format!(
+    let (config, config_warning) =
+        match AppConfig::from_file_with(text.as_deref(), &page_base, &overrides) {
+            Ok(config) => (config, None),
+            Err(warning) => (
+                AppConfig::from_file(None, &page_base).expect("defaults are valid"),
+                Some(format!(
                 "{warning}. Using the built-in defaults instead; check config.json and Settings."
             )),
-        ),
-    };
+            ),
+        };
     let info_url = format!("{}/_info", config.proxy_base);
     let proxy_info = crate::http::fetch::get_text(&info_url, &[(crate::http::PROXY_HEADER, "1")])
         .await
