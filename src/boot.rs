@@ -18,6 +18,27 @@ pub struct Boot {
     pub proxy_info: Option<ProxyInfo>,
 }
 
+/// The app's pages. Two routes do not need a router crate (and its URL parser in the bundle).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Page {
+    Home,
+    Callback,
+    NotFound,
+}
+
+/// The page for a location pathname under `base` ("" or "/handshake"); a trailing slash and
+/// `index.html` or `.html` (static hosts) are accepted.
+pub fn page_for(pathname: &str, base: &str) -> Page {
+    let Some(rest) = pathname.strip_prefix(base) else {
+        return Page::NotFound;
+    };
+    match rest.trim_end_matches('/') {
+        "" | "/index.html" => Page::Home,
+        "/callback" | "/callback.html" | "/callback/index.html" => Page::Callback,
+        _ => Page::NotFound,
+    }
+}
+
 const SETTINGS_KEY: &str = "settings";
 
 /// The user's settings from localStorage (no secrets are ever stored there).
@@ -47,6 +68,11 @@ impl Boot {
     /// The page's own path with its trailing slash ("/" or "/handshake/"), for navigation.
     pub fn home_path(&self) -> String {
         format!("{}/", self.router_base())
+    }
+
+    /// Which page the address names (the app has two, plus "not found").
+    pub fn page_for(&self, pathname: &str) -> Page {
+        page_for(pathname, &self.router_base())
     }
 
     /// The redirect URI this deployment answers on.
@@ -105,5 +131,29 @@ pub fn mark_ready() {
         .and_then(|d| d.body())
     {
         let _ = body.set_attribute("data-ready", "true");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_are_found_under_the_base() {
+        assert_eq!(page_for("/", ""), Page::Home);
+        assert_eq!(page_for("/callback", ""), Page::Callback);
+        assert_eq!(page_for("/handshake/", "/handshake"), Page::Home);
+        assert_eq!(page_for("/handshake", "/handshake"), Page::Home);
+        assert_eq!(
+            page_for("/handshake/callback/", "/handshake"),
+            Page::Callback
+        );
+        assert_eq!(
+            page_for("/handshake/callback.html", "/handshake"),
+            Page::Callback
+        );
+        assert_eq!(page_for("/handshake/no/such", "/handshake"), Page::NotFound);
+        assert_eq!(page_for("/other/callback", "/handshake"), Page::NotFound);
+        assert_eq!(page_for("/callbackx", ""), Page::NotFound);
     }
 }

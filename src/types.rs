@@ -121,6 +121,11 @@ impl fmt::Debug for PkceVerifier {
     }
 }
 
+/// Text between typographic quotes, for messages (cheaper in the bundle than `{:?}`).
+pub fn quote(text: &str) -> String {
+    format!("\u{201c}{text}\u{201d}")
+}
+
 /// `••••` and the last four characters, or only the mask for short values.
 pub fn mask(value: &str) -> String {
     let chars: Vec<char> = value.chars().collect();

@@ -24,7 +24,7 @@ impl fmt::Display for UrlError {
 impl HttpUrl {
     /// Parses an absolute http:// or https:// URL; the fragment is dropped.
     pub fn parse(text: &str) -> Result<HttpUrl, UrlError> {
-        let err = |why: &str| Err(UrlError(format!("{why}: {text:?}")));
+        let err = |why: &str| Err(UrlError(format!("{why}: {}", crate::types::quote(text))));
         let text = text.trim();
         if text.is_empty() {
             return Err(UrlError("the URL is empty".into()));
@@ -49,8 +49,12 @@ impl HttpUrl {
         if authority.contains('@') {
             return err("credentials in a URL (user@host) are not allowed");
         }
-        let (host, port) = split_host_port(authority)
-            .ok_or_else(|| UrlError(format!("the host or port is not valid: {text:?}")))?;
+        let (host, port) = split_host_port(authority).ok_or_else(|| {
+            UrlError(format!(
+                "the host or port is not valid: {}",
+                crate::types::quote(text)
+            ))
+        })?;
         let default_port = if scheme == "http" { 80 } else { 443 };
         let port = port.filter(|p| *p != default_port);
         let (path, query) = match tail.split_once('?') {

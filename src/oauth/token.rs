@@ -173,7 +173,8 @@ pub fn parse_token_response(
                 "token_type_unsupported",
                 "Unsupported token type",
                 format!(
-                    "The provider issued a {kind:?} token; Handshake can only send Bearer tokens."
+                    "The provider issued a {} token; Handshake can only send Bearer tokens.",
+                    crate::types::quote(kind)
                 ),
             ));
         }

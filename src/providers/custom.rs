@@ -192,7 +192,11 @@ impl CustomDraft {
             if !METHODS.contains(&method.trim().to_ascii_uppercase().as_str()) {
                 errors.push(FieldError {
                     field,
-                    message: format!("{method:?} is not one of {}", METHODS.join(", ")),
+                    message: format!(
+                        "{} is not one of {}",
+                        crate::types::quote(method),
+                        METHODS.join(", ")
+                    ),
                 });
             }
         }
@@ -224,7 +228,10 @@ impl CustomDraft {
         {
             errors.push(FieldError {
                 field: "default_scopes",
-                message: format!("{unknown:?} is not in the provider's scope list"),
+                message: format!(
+                    "{} is not in the provider's scope list",
+                    crate::types::quote(unknown)
+                ),
             });
         }
         if !matches!(self.scope_separator.as_str(), " " | ",") {
@@ -356,7 +363,7 @@ pub fn import_json(text: &str) -> Result<Provider, String> {
     })?;
     if let Some(key) = find_forbidden(&value) {
         return Err(format!(
-            "The file contains {key:?}. Handshake never imports secrets or tokens: remove it and import again."
+            "The file contains {}. Handshake never imports secrets or tokens: remove it and import again.", crate::types::quote(&key)
         ));
     }
     if value.get("handshake_provider").and_then(|v| v.as_u64()) != Some(1) {

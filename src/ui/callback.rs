@@ -4,8 +4,6 @@
 use super::AppState;
 use crate::oauth::FlowError;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
-use leptos_router::NavigateOptions;
 
 #[derive(Clone, PartialEq)]
 enum Phase {
@@ -32,7 +30,6 @@ fn take_answer_from_address_bar(router_base: &str) -> (String, String) {
 pub fn Callback() -> impl IntoView {
     let state = expect_context::<AppState>();
     let phase = RwSignal::new(Phase::Working);
-    let navigate = use_navigate();
     let router_base = state.boot.with_value(|b| b.router_base());
     let (query, fragment) = take_answer_from_address_bar(&router_base);
     {
@@ -41,16 +38,7 @@ pub fn Callback() -> impl IntoView {
                 Ok(session) => {
                     state.select_provider(&session.provider_id);
                     state.refresh_info();
-                    // Absolute, so a sub-path deployment lands on "/handshake/", not "/handshake".
-                    let home = state.boot.with_value(|b| b.home_path());
-                    navigate(
-                        &home,
-                        NavigateOptions {
-                            replace: true,
-                            resolve: false,
-                            ..Default::default()
-                        },
-                    );
+                    state.go_home();
                 }
                 Err(e) => phase.set(Phase::Failed(e)),
             }

@@ -2,7 +2,7 @@
 // sending, scope warnings, pagination, copy-as-curl, the response viewer and the tab's history.
 
 use super::json_tree::{self, JsonTree};
-use super::widgets::copy_text;
+use super::widgets::{copy_text, human_size, millis};
 use super::AppState;
 use crate::catalog::{
     self, build, build_custom, catalog, missing_scope, next_page, previous_page, scope_for_method,
@@ -86,11 +86,11 @@ fn EndpointList(
 ) -> impl IntoView {
     let search = RwSignal::new(String::new());
     let groups = move || {
-        let needle = search.get().to_lowercase();
+        let needle = search.get().to_ascii_lowercase();
         let mut groups: Vec<(&'static str, Vec<Endpoint>)> = Vec::new();
         for e in endpoints.get() {
             let haystack =
-                format!("{} {} {} {}", e.group, e.title, e.method, e.path).to_lowercase();
+                format!("{} {} {} {}", e.group, e.title, e.method, e.path).to_ascii_lowercase();
             if !needle.is_empty() && !needle.split_whitespace().all(|w| haystack.contains(w)) {
                 continue;
             }
@@ -259,7 +259,7 @@ fn ResponseView(sent: Sent, granted: Vec<String>) -> impl IntoView {
                     <p class="outcome-head">
                         <span class=if ok { "status ok" } else { "status bad" } id="response-status">{resp.status}" "{resp.status_text.clone()}</span>
                         <span class="muted">{status_meaning(resp.status)}</span>
-                        <span class="muted">{format!("{:.0} ms · {}", resp.elapsed_ms, human_size(size))}</span>
+                        <span class="muted">{format!("{} · {}", millis(resp.elapsed_ms), human_size(size))}</span>
                     </p>
                     {explanation.map(|e| view! { <p class="banner warn-box" id="response-explanation" role="status">{e}</p> })}
                     <details class="headers">
@@ -288,14 +288,6 @@ fn ResponseView(sent: Sent, granted: Vec<String>) -> impl IntoView {
         }
     };
     view! { {note} {body} }
-}
-
-fn human_size(bytes: usize) -> String {
-    match bytes {
-        b if b < 1024 => format!("{b} bytes"),
-        b if b < 1024 * 1024 => format!("{:.1} KB", b as f64 / 1024.0),
-        b => format!("{:.1} MB", b as f64 / 1024.0 / 1024.0),
-    }
 }
 
 #[component]

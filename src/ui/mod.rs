@@ -13,11 +13,10 @@ mod settings;
 mod widgets;
 
 use crate::boot::Boot;
+use crate::boot::Page;
 use crate::client::{self, ApiOutcome, RevokeOutcome, Runtime};
 use crate::oauth::refresh::needs_refresh;
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
 use std::time::Duration;
 
 /// State every view may read: the runtime, the last answers shown, the clock.
@@ -35,9 +34,20 @@ pub struct AppState {
     pub want_scope: RwSignal<Option<String>>,
     /// A short confirmation shown for two seconds ("Copied").
     pub toast: RwSignal<Option<String>>,
+    /// The page shown, from the address bar.
+    pub page: RwSignal<Page>,
 }
 
 impl AppState {
+    /// Shows the home page and puts its address in the bar, replacing the current entry.
+    pub fn go_home(&self) {
+        let home = self.boot.with_value(|b| b.home_path());
+        if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&home));
+        }
+        self.page.set(Page::Home);
+    }
+
     /// Switches provider and drops answers that belonged to the previous one.
     pub fn select_provider(&self, id: &str) {
         self.runtime.select(id);
@@ -87,7 +97,10 @@ fn keep_session_fresh(state: AppState) {
 #[component]
 pub fn App(boot: Boot) -> impl IntoView {
     let runtime = Runtime::new(boot.config.clone(), boot.proxy_info.clone());
-    let router_base = boot.router_base();
+    let pathname = web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default();
+    let page = RwSignal::new(boot.page_for(&pathname));
     let warning = boot.config_warning.clone();
     let state = AppState {
         runtime,
@@ -98,16 +111,24 @@ pub fn App(boot: Boot) -> impl IntoView {
         now: RwSignal::new(client::now()),
         want_scope: RwSignal::new(None),
         toast: RwSignal::new(None),
+        page,
     };
     let now = state.now;
     set_interval(move || now.set(client::now()), Duration::from_secs(1));
     keep_session_fresh(state);
     provide_context(state);
+    // Back and forward between the pages.
+    let boot_for_pop = state.boot;
+    let _ = window_event_listener(leptos::ev::popstate, move |_| {
+        let path = web_sys::window()
+            .and_then(|w| w.location().pathname().ok())
+            .unwrap_or_default();
+        page.set(boot_for_pop.with_value(|b| b.page_for(&path)));
+    });
     let provider_name = move || runtime.current().map(|p| p.name).unwrap_or_default();
     let signed_in = move || runtime.session.with(|s| s.is_some());
 
     view! {
-        <Router base=router_base>
             <header class="topbar">
                 <a class="brand" href="./">
                     <span class="brand-mark" aria-hidden="true">"⇄"</span>
@@ -122,12 +143,12 @@ pub fn App(boot: Boot) -> impl IntoView {
             </header>
             {warning.map(|w| view! { <p class="banner warn" role="alert">{w}</p> })}
             <main id="main">
-                <Routes fallback=|| view! { <widgets::NotFound/> }>
-                    <Route path=path!("/") view=home::Home/>
-                    <Route path=path!("/callback") view=callback::Callback/>
-                </Routes>
+                {move || match page.get() {
+                    Page::Home => view! { <home::Home/> }.into_any(),
+                    Page::Callback => view! { <callback::Callback/> }.into_any(),
+                    Page::NotFound => view! { <widgets::NotFound/> }.into_any(),
+                }}
             </main>
             <widgets::Toast/>
-        </Router>
     }
 }

@@ -1,7 +1,7 @@
 // The token panel: masked tokens, expiry countdowns in the provider's units, scopes, and the
 // session's actions (info, refresh, revoke/invalidate, forget) with their answers.
 
-use super::widgets::{remaining, Outcome};
+use super::widgets::{plain_number, remaining, Outcome};
 use super::AppState;
 use crate::client::ApiOutcome;
 use crate::oauth::token::TokenSet;
@@ -24,7 +24,7 @@ fn TokenRow(
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
     let shown = RwSignal::new(false);
-    let lifetime = expires_in.map(|n| format!("{field}: {n} ({})", unit.label()));
+    let lifetime = expires_in.map(|n| format!("{field}: {} ({})", plain_number(n), unit.label()));
     let total = expires_at.zip(expires_in).map(|(_, n)| unit.millis(n));
     view! {
         <div class="token-row">
@@ -43,7 +43,7 @@ fn TokenRow(
                         </span>
                         {total.map(|total| view! {
                             <span class="bar" aria-hidden="true">
-                                <span class="fill" style:width=move || format!("{:.1}%", ((at - state.now.get()) / total * 100.0).clamp(0.0, 100.0))></span>
+                                <span class="fill" style:width=move || format!("{}%", ((at - state.now.get()) / total * 100.0).clamp(0.0, 100.0) as u32)></span>
                             </span>
                         })}
                     }.into_any(),

@@ -49,6 +49,36 @@ pub fn CopyButton(#[prop(into)] text: Signal<String>, label: &'static str) -> im
     }
 }
 
+// Numbers are formatted with integer arithmetic: float formatting would add ~11 KB to the bundle.
+
+/// `123 ms`
+pub fn millis(ms: f64) -> String {
+    format!("{} ms", ms.max(0.0).round() as u64)
+}
+
+/// A count as the provider sent it: `5`, `7200`, `0.5` (one decimal at most).
+pub fn plain_number(n: f64) -> String {
+    let tenths = (n * 10.0).round() as i64;
+    if tenths % 10 == 0 {
+        (tenths / 10).to_string()
+    } else {
+        format!("{}.{}", tenths / 10, (tenths % 10).abs())
+    }
+}
+
+/// `512 bytes`, `2.8 KB`, `10.0 MB`
+pub fn human_size(bytes: usize) -> String {
+    let tenths = |unit: usize| {
+        let t = bytes * 10 / unit;
+        format!("{}.{}", t / 10, t % 10)
+    };
+    match bytes {
+        b if b < 1024 => format!("{b} bytes"),
+        b if b < 1024 * 1024 => format!("{} KB", tenths(1024)),
+        _ => format!("{} MB", tenths(1024 * 1024)),
+    }
+}
+
 /// "4 min 05 s" style remaining time; "expired" at or below zero.
 pub fn remaining(ms: f64) -> String {
     if ms <= 0.0 {
@@ -98,7 +128,7 @@ pub fn Outcome(outcome: ApiOutcome) -> impl IntoView {
                 <div class="outcome">
                     <p class="outcome-head">
                         <span class=class>{resp.status}" "{resp.status_text.clone()}</span>
-                        <span class="muted">{format!("{:.0} ms · {} bytes", resp.elapsed_ms, resp.body.len())}</span>
+                        <span class="muted">{format!("{} · {}", millis(resp.elapsed_ms), human_size(resp.body.len()))}</span>
                     </p>
                     <pre class="body" data-testid="response-body">{pretty_body(&resp.body)}</pre>
                 </div>
@@ -131,6 +161,17 @@ mod tests {
         assert_eq!(remaining(1.0), "1 s");
         assert_eq!(remaining(245_000.0), "4 min 05 s");
         assert_eq!(remaining(7_200_000.0), "2 h 00 min");
+    }
+
+    #[test]
+    fn numbers_read_naturally_without_float_formatting() {
+        assert_eq!(millis(12.6), "13 ms");
+        assert_eq!(plain_number(5.0), "5");
+        assert_eq!(plain_number(0.5), "0.5");
+        assert_eq!(plain_number(7200.0), "7200");
+        assert_eq!(human_size(900), "900 bytes");
+        assert_eq!(human_size(2_900), "2.8 KB");
+        assert_eq!(human_size(10 * 1024 * 1024), "10.0 MB");
     }
 
     #[test]
