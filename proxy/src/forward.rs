@@ -352,5 +352,7 @@ fn short_error(e: &reqwest::Error) -> String {
 
 /// One line per request: never the query string, headers or body (they may hold tokens).
 fn log_line(method: &Method, upstream: &str, path: &str, status: u16, ms: u128) {
-    eprintln!("proxy {method} {upstream} /{path} -> {status} ({ms} ms)");
+    crate::log::line(format!(
+        "proxy {method} {upstream} /{path} -> {status} ({ms} ms)"
+    ));
 }

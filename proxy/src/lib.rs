@@ -3,5 +3,6 @@
 
 pub mod config;
 pub mod forward;
+pub mod log;
 pub mod secrets;
 pub mod serve;

@@ -87,6 +87,11 @@ impl Drop for Proxy {
 
 impl Proxy {
     fn start(args: &[&str]) -> Proxy {
+        Self::start_with(args, true)
+    }
+
+    /// `read_logs = false` leaves stderr unread, as a wedged log collector would.
+    fn start_with(args: &[&str], read_logs: bool) -> Proxy {
         let mut child = Command::new(env!("CARGO_BIN_EXE_handshake-proxy"))
             .args(["--listen", "127.0.0.1:0"])
             .args(args)
@@ -106,6 +111,11 @@ impl Proxy {
         let log = Arc::new(Mutex::new(String::new()));
         let sink = log.clone();
         let mut stderr = child.stderr.take().unwrap();
+        if !read_logs {
+            // Keep the pipe open and unread for the life of the test.
+            std::mem::forget(stderr);
+            return Proxy { child, url, log };
+        }
         std::thread::spawn(move || {
             let mut buf = [0u8; 4096];
             while let Ok(n) = stderr.read(&mut buf) {
@@ -456,6 +466,87 @@ async fn logs_hold_method_path_and_status_but_no_token_query_or_body() {
     ] {
         assert!(!log.contains(leak), "the log holds {leak}:\n{log}");
     }
+}
+
+#[tokio::test]
+async fn a_stalled_log_reader_never_stalls_the_proxy() {
+    let up = start_upstream().await;
+    let args = [
+        "--upstream".to_string(),
+        format!("up={up}"),
+        "--allow-origin".into(),
+        ORIGIN.into(),
+    ];
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let proxy = Proxy::start_with(&refs, false);
+    let started = Instant::now();
+    // Far more log lines than a pipe buffer (64 KiB) holds.
+    for _ in 0..2500 {
+        let resp = call(&proxy, Method::GET, "/proxy/up/echo")
+            .timeout(Duration::from_secs(5))
+            .send()
+            .await
+            .expect("the proxy answers even though nobody reads its log");
+        assert_eq!(resp.status(), StatusCode::OK);
+    }
+    assert!(started.elapsed() < Duration::from_secs(30));
+}
+
+/// Resident memory of a process in KiB (Linux).
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+#[tokio::test]
+async fn sustained_load_has_no_errors_and_no_memory_growth() {
+    let up = start_upstream().await;
+    let proxy = standard(&up, &[]).await;
+    let pid = proxy.child.id();
+    let round = |n: usize| {
+        let url = format!("{}/proxy/up/echo", proxy.url);
+        async move {
+            let client = client();
+            let mut tasks = Vec::new();
+            for _ in 0..16 {
+                let (client, url) = (client.clone(), url.clone());
+                tasks.push(tokio::spawn(async move {
+                    let mut errors = 0;
+                    for _ in 0..n {
+                        let ok = client
+                            .get(&url)
+                            .header("origin", ORIGIN)
+                            .header("x-handshake-proxy", "1")
+                            .send()
+                            .await
+                            .map(|r| r.status().is_success())
+                            .unwrap_or(false);
+                        errors += usize::from(!ok);
+                    }
+                    errors
+                }));
+            }
+            let mut errors = 0;
+            for t in tasks {
+                errors += t.await.unwrap();
+            }
+            errors
+        }
+    };
+    assert_eq!(round(100).await, 0, "warm-up");
+    let warm = rss_kib(pid);
+    assert_eq!(round(400).await, 0, "6,400 requests, no errors");
+    let after = rss_kib(pid);
+    assert!(
+        after < warm + 16 * 1024,
+        "memory grew from {warm} KiB to {after} KiB"
+    );
 }
 
 #[test]
