@@ -27,9 +27,9 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 }
 
 /** Starts handshake-proxy with `args`; resolves with its URL once it prints `listening on`. */
-export function startProxyProcess(args, { env = {}, name = 'handshake-proxy' } = {}) {
+export function startProxyProcess(args, { env = {}, name = 'handshake-proxy', bin = PROXY_BIN } = {}) {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(PROXY_BIN, ['--listen', '127.0.0.1:0', ...args], {
+    const child = spawn(bin, ['--listen', '127.0.0.1:0', ...args], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -132,9 +132,9 @@ export function startStaticServer({ dir = DIST, prefix = '/', config, pages = fa
  * The standard rig: Sandbox, proxy in front of it, the app on a static server whose
  * config.json points at both. Returns URLs and a `stop()`.
  */
-export async function startRig({ prefix = '/', dir = DIST, pages = false, sandboxArgs = [], proxyArgs = [], proxyEnv = {} } = {}) {
+export async function startRig({ prefix = '/', dir = DIST, pages = false, sandboxArgs = [], proxyArgs = [], proxyEnv = {}, extraConfig = {} } = {}) {
   const sandbox = await startProxyProcess(['--sandbox', ...sandboxArgs], { name: 'sandbox' });
-  const config = { sandbox_url: sandbox.url, proxy_base: 'proxy-placeholder' };
+  const config = { sandbox_url: sandbox.url, proxy_base: 'proxy-placeholder', ...extraConfig };
   const app = await startStaticServer({ dir, prefix, config, pages });
   const proxy = await startProxyProcess(
     ['--upstream', `sandbox=${sandbox.url}`, '--allow-origin', app.origin, ...proxyArgs],

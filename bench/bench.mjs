@@ -1,0 +1,303 @@
+// Handshake's benchmarks, measured side by side with Swagger UI in one run: bytes on the wire,
+// cold start in headless Chromium, big JSON answers, and the proxy's overhead on loopback.
+// Run through bench/run.sh, which builds what this needs. Prints a table and writes JSON.
+
+import { readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
+import { join, resolve } from 'node:path';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { cpus, totalmem } from 'node:os';
+import { chromium } from 'playwright-core';
+import { ROOT, startRig, startStaticServer, startProxyProcess } from '../tests/e2e/harness.mjs';
+
+const BENCH = import.meta.dirname;
+const DIST = process.env.HANDSHAKE_DIST ?? join(ROOT, 'target', 'dist-bench');
+const SWAGGER = join(BENCH, 'node_modules', 'swagger-ui-dist');
+const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+const LOADGEN = join(ROOT, 'target', 'release', 'examples', 'loadgen');
+const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+
+const median = (xs) => percentile(xs, 0.5);
+function percentile(xs, p) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.round((s.length - 1) * p))];
+}
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+const ms = (n) => `${n.toFixed(1)} ms`;
+
+/** Raw, gzip -9 and brotli -q 11 sizes of a set of files. */
+function sizes(files) {
+  let raw = 0, gzip = 0, brotli = 0;
+  for (const f of files) {
+    const data = readFileSync(f);
+    raw += data.length;
+    gzip += gzipSync(data, { level: 9 }).length;
+    brotli += brotliCompressSync(data, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+  }
+  return { raw, gzip, brotli };
+}
+
+/** The Academy v2 API as OpenAPI 3, for Swagger UI (the same endpoints as our catalog). */
+function academyOpenApi() {
+  const movie = { type: 'object', example: { name: 'Iron Man', directorId: 'f841a38b77be', releaseDate: '2008', length: 126 } };
+  const op = (summary, tag, params = [], body) => ({
+    summary, tags: [tag], security: [{ oauth: [] }],
+    parameters: params.map(([name, where]) => ({ name, in: where, required: where === 'path', schema: { type: 'string' } })),
+    ...(body ? { requestBody: { content: { 'application/json': { schema: movie } } } } : {}),
+    responses: { 200: { description: 'OK' }, 401: { description: 'Not Authorized' }, 403: { description: 'Missing Scope' } },
+  });
+  const paths = {
+    '/about': { get: op('About the account', 'Account') },
+    '/movies': { get: op('List movies', 'Movies', [['page', 'query'], ['since', 'query'], ['order', 'query'], ['orderBy', 'query']]), post: op('Create a movie', 'Movies', [], true) },
+    '/movies/{id}': { get: op('Get a movie', 'Movies', [['id', 'path']]), put: op('Replace a movie', 'Movies', [['id', 'path']], true), patch: op('Update a movie', 'Movies', [['id', 'path']], true), delete: op('Delete a movie', 'Movies', [['id', 'path']]) },
+    '/people': { get: op('Search people', 'People', [['q', 'query'], ['offset', 'query'], ['limit', 'query']]) },
+    '/organizations': { get: op('List organizations', 'Organizations', [['page', 'query']]) },
+    '/genres': { get: op('List genres', 'Genres', [['page', 'query']]) },
+    '/awards/{movieId}': { get: op('Awards of a movie', 'Awards', [['movieId', 'path']]) },
+    '/webhooks': { post: op('Attach the webhook', 'Webhooks', [], true) },
+    '/webhooks/{id}': { delete: op('Detach the webhook', 'Webhooks', [['id', 'path']]) },
+    '/files': { get: op('List files', 'Files') },
+    '/files/{id}/export': { get: op('Export a file', 'Files', [['id', 'path']]) },
+    '/files/import': { post: op('Import a file', 'Files', [], true) },
+    '/custom-fields': { get: op('Custom fields', 'Custom fields') },
+    '/info': { get: op('Who is connected', 'OAuth') },
+    '/invalidate': { get: op('Invalidate the token', 'OAuth') },
+  };
+  const operations = Object.values(paths).reduce((n, p) => n + Object.keys(p).length, 0);
+  return {
+    operations,
+    spec: {
+      openapi: '3.0.3',
+      info: { title: 'Make App Academy API v2', version: '1.0.0' },
+      servers: [{ url: 'https://app-academy.make.com/api/v2' }],
+      components: { securitySchemes: { oauth: { type: 'oauth2', flows: { authorizationCode: {
+        authorizationUrl: 'https://app-academy.make.com/api/v2/authorize', tokenUrl: 'https://app-academy.make.com/api/v2/token',
+        scopes: { connect: 'connect', read: 'read', write: 'write', delete: 'delete' } } } } } },
+      paths,
+    },
+  };
+}
+
+/** A directory serving Swagger UI (from npm) with the Academy v2 description. */
+function swaggerSite() {
+  const dir = join(ROOT, 'target', 'bench-swagger');
+  mkdirSync(dir, { recursive: true });
+  for (const f of ['index.html', 'index.css', 'swagger-ui.css', 'swagger-ui-bundle.js', 'swagger-ui-standalone-preset.js', 'favicon-32x32.png', 'favicon-16x16.png']) {
+    writeFileSync(join(dir, f), readFileSync(join(SWAGGER, f)));
+  }
+  const { spec, operations } = academyOpenApi();
+  writeFileSync(join(dir, 'academy-v2.json'), JSON.stringify(spec));
+  writeFileSync(join(dir, 'swagger-initializer.js'), `window.onload = function () {
+  window.ui = SwaggerUIBundle({ url: "academy-v2.json", dom_id: "#swagger-ui", deepLinking: true,
+    presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], plugins: [SwaggerUIBundle.plugins.DownloadUrl], layout: "StandaloneLayout" });
+};\n`);
+  const files = ['index.html', 'index.css', 'swagger-ui.css', 'swagger-ui-bundle.js', 'swagger-ui-standalone-preset.js', 'swagger-initializer.js', 'academy-v2.json'];
+  return { dir, files: files.map((f) => join(dir, f)), operations };
+}
+
+function handshakeFiles() {
+  const wanted = readdirSync(DIST).filter((f) => /\.(wasm|js|css)$/.test(f) || f === 'index.html' || f === 'config.json');
+  return wanted.map((f) => join(DIST, f));
+}
+
+async function bytesOnTheWire(swagger) {
+  const hs = sizes(handshakeFiles());
+  const sw = sizes(swagger.files);
+  return { handshake: hs, swagger: sw, ratio_gzip: hs.gzip / sw.gzip, ratio_brotli: hs.brotli / sw.brotli };
+}
+
+/** Cold start: fresh context, cache disabled, ms from navigation start to "ready". */
+async function coldStart(browser, swagger, rig) {
+  const swaggerServer = await startStaticServer({ dir: swagger.dir, prefix: '/' });
+  const results = { handshake: [], swagger: [] };
+  const once = async (which) => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+    if (which === 'handshake') {
+      await page.goto(rig.app.url);
+      await page.waitForFunction(() => performance.getEntriesByName('handshake-ready').length > 0, null, { timeout: 30_000 });
+      results.handshake.push(await page.evaluate(() => performance.getEntriesByName('handshake-ready')[0].startTime));
+    } else {
+      await page.addInitScript((expected) => {
+        new MutationObserver((_, obs) => {
+          if (document.querySelectorAll('.opblock').length >= expected) {
+            window.__swaggerReady = performance.now();
+            obs.disconnect();
+          }
+        }).observe(document, { childList: true, subtree: true });
+      }, swagger.operations);
+      await page.goto(swaggerServer.url);
+      await page.waitForFunction(() => window.__swaggerReady !== undefined, null, { timeout: 30_000 });
+      results.swagger.push(await page.evaluate(() => window.__swaggerReady));
+    }
+    await context.close();
+  };
+  await once('handshake');
+  await once('swagger');
+  results.handshake.length = 0;
+  results.swagger.length = 0;
+  for (let i = 0; i < RUNS; i++) {
+    await once('handshake');
+    await once('swagger');
+  }
+  await swaggerServer.stop();
+  const summary = (xs) => ({ runs: xs.length, median_ms: median(xs), p90_ms: percentile(xs, 0.9), all_ms: xs });
+  const hs = summary(results.handshake);
+  const sw = summary(results.swagger);
+  return { handshake: hs, swagger: sw, ratio_median: hs.median_ms / sw.median_ms };
+}
+
+/** A JSON array of movie-like records, about `bytes` long. */
+function bigJson(bytes) {
+  const item = (i) => ({ id: i.toString(16).padStart(12, '0'), name: `Movie number ${i}`, genres: [{ id: '1', name: 'action' }],
+    length: 90 + (i % 60), director: { directorId: 'f841a38b77be', directorName: 'Jon Favreau' }, releaseDate: String(1950 + (i % 70)) });
+  const one = JSON.stringify(item(0)).length + 1;
+  const n = Math.max(1, Math.round(bytes / one));
+  return JSON.stringify(Array.from({ length: n }, (_, i) => item(i)));
+}
+
+/** Time from the answer's arrival to the tree on screen and the main thread free. */
+async function bigResponses(browser, rig) {
+  const out = [];
+  for (const [label, bytes] of [['100 KB', 100_000], ['1 MB', 1_000_000], ['10 MB', 10_000_000]]) {
+    const body = bigJson(bytes);
+    const runs = [];
+    for (let r = 0; r < 3; r++) {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.route('**/proxy/sandbox/api/v1/movies*', (route) => route.fulfill({
+        status: 200, contentType: 'application/json', body,
+        headers: { 'access-control-allow-origin': rig.app.origin, 'access-control-expose-headers': '*' },
+      }));
+      await page.goto(rig.app.url);
+      await page.waitForSelector('body[data-ready="true"]');
+      await page.selectOption('#provider', 'sandbox-academy-v1');
+      await page.click('#use-key');
+      await page.waitForSelector('#info-result .status');
+      await page.click('[data-endpoint="movies.list"]');
+      await page.evaluate(() => {
+        window.__longtasks = [];
+        new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longtasks.push({ start: e.startTime, duration: e.duration }); })
+          .observe({ type: 'longtask', buffered: false });
+        new MutationObserver((_, obs) => {
+          if (document.querySelector('#response-tree li')) {
+            window.__treeAt = performance.now();
+            obs.disconnect();
+            setTimeout(() => { window.__idleAt = performance.now(); }, 0);
+          }
+        }).observe(document.body, { childList: true, subtree: true });
+      });
+      await page.click('#send');
+      await page.waitForFunction(() => window.__idleAt !== undefined, null, { timeout: 60_000 });
+      await page.waitForTimeout(300);
+      const m = await page.evaluate(() => {
+        const res = performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/v1/movies')).pop();
+        return { responseEnd: res.responseEnd, treeAt: window.__treeAt, idleAt: window.__idleAt, longtasks: window.__longtasks };
+      });
+      const parse = await page.evaluate(async () => {
+        const text = await (await fetch(performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/v1/movies')).pop().name,
+          { headers: { 'x-handshake-proxy': '1', 'x-api-key': 'academy-sandbox-key' } })).text();
+        const times = [];
+        for (let i = 0; i < 5; i++) { const t = performance.now(); JSON.parse(text); times.push(performance.now() - t); }
+        times.sort((a, b) => a - b);
+        return times[2];
+      });
+      const during = m.longtasks.filter((t) => t.start + t.duration >= m.responseEnd - 1);
+      runs.push({
+        to_tree_ms: m.treeAt - m.responseEnd,
+        to_idle_ms: m.idleAt - m.responseEnd,
+        longest_task_ms: during.reduce((a, t) => Math.max(a, t.duration), 0),
+        json_parse_ms: parse,
+      });
+      await context.close();
+    }
+    const pick = (k) => median(runs.map((x) => x[k]));
+    out.push({ size: label, bytes: body.length, to_tree_ms: pick('to_tree_ms'), to_idle_ms: pick('to_idle_ms'),
+      longest_task_ms: pick('longest_task_ms'), json_parse_ms: pick('json_parse_ms'),
+      ratio_to_json_parse: pick('to_idle_ms') / pick('json_parse_ms') });
+  }
+  return out;
+}
+
+/** Runs the load generator without blocking this process (it must keep draining the servers' logs). */
+async function loadgen(url, seconds, concurrency, headers) {
+  const args = [url, '--seconds', String(seconds), '--concurrency', String(concurrency)];
+  for (const h of headers) args.push('-H', h);
+  const { stdout } = await promisify(execFile)(LOADGEN, args, { encoding: 'utf8' });
+  return JSON.parse(stdout);
+}
+
+/** Requests/s and latency, direct to the Sandbox and through handshake-proxy (release builds). */
+async function proxyOverhead() {
+  const bin = join(ROOT, 'target', 'release', 'handshake-proxy');
+  const sandbox = await startProxyProcess(['--sandbox'], { bin });
+  const proxy = await startProxyProcess(['--upstream', `sandbox=${sandbox.url}`, '--allow-origin', 'http://127.0.0.1:8080'], { bin });
+  const key = 'x-api-key: academy-sandbox-key';
+  const viaHeaders = [key, 'origin: http://127.0.0.1:8080', 'x-handshake-proxy: 1'];
+  const direct1 = await loadgen(`${sandbox.url}/api/v1/genres`, 5, 1, [key]);
+  const via1 = await loadgen(`${proxy.url}/proxy/sandbox/api/v1/genres`, 5, 1, viaHeaders);
+  const direct16 = await loadgen(`${sandbox.url}/api/v1/genres`, 5, 16, [key]);
+  const via16 = await loadgen(`${proxy.url}/proxy/sandbox/api/v1/genres`, 5, 16, viaHeaders);
+  proxy.stop();
+  sandbox.stop();
+  return {
+    latency: { direct: direct1, proxied: via1, added_p50_ms: via1.p50_ms - direct1.p50_ms, added_p99_ms: via1.p99_ms - direct1.p99_ms },
+    throughput: { direct: direct16, proxied: via16 },
+  };
+}
+
+function machine() {
+  let chromiumVersion = '';
+  try { chromiumVersion = execFileSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8' }).trim(); } catch { /* absent */ }
+  return { cpus: cpus().length, cpu: cpus()[0]?.model, memory_gb: Math.round(totalmem() / 2 ** 30), chromium: chromiumVersion, node: process.version };
+}
+
+const swagger = swaggerSite();
+const results = { date: new Date().toISOString(), machine: machine() };
+results.bytes = await bytesOnTheWire(swagger);
+process.env.HANDSHAKE_DIST = DIST;
+const rig = await startRig({ dir: DIST });
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: FLAGS });
+try {
+  results.cold_start = await coldStart(browser, swagger, rig);
+  results.big_responses = await bigResponses(browser, rig);
+} finally {
+  await browser.close();
+  await rig.stop();
+}
+results.proxy = await proxyOverhead();
+
+const b = results.bytes;
+const c = results.cold_start;
+const lines = [
+  '| Measure | Handshake | Swagger UI | Ratio | Target |',
+  '|---|---:|---:|---:|---|',
+  `| First load, gzip -9 | ${kb(b.handshake.gzip)} | ${kb(b.swagger.gzip)} | ${b.ratio_gzip.toFixed(2)} | ≤ 250 KB and ≤ 0.33 |`,
+  `| First load, brotli -q 11 | ${kb(b.handshake.brotli)} | ${kb(b.swagger.brotli)} | ${b.ratio_brotli.toFixed(2)} | |`,
+  `| First load, raw | ${kb(b.handshake.raw)} | ${kb(b.swagger.raw)} | ${(b.handshake.raw / b.swagger.raw).toFixed(2)} | |`,
+  `| Cold start, median of ${c.handshake.runs} | ${ms(c.handshake.median_ms)} | ${ms(c.swagger.median_ms)} | ${c.ratio_median.toFixed(2)} | ≤ 0.5 |`,
+  `| Cold start, p90 | ${ms(c.handshake.p90_ms)} | ${ms(c.swagger.p90_ms)} | | |`,
+  '',
+  '| Answer | Arrival → tree | Arrival → main thread free | Longest task | JSON.parse alone | × JSON.parse | Target |',
+  '|---|---:|---:|---:|---:|---:|---|',
+  ...results.big_responses.map((r) => `| ${r.size} | ${ms(r.to_tree_ms)} | ${ms(r.to_idle_ms)} | ${ms(r.longest_task_ms)} | ${ms(r.json_parse_ms)} | ${r.ratio_to_json_parse.toFixed(1)} | ${r.size === '10 MB' ? 'no task > 200 ms' : r.size === '1 MB' ? '≤ 3×' : ''} |`),
+  '',
+  '| Loopback, 5 s each | Requests/s | p50 | p99 | Errors |',
+  '|---|---:|---:|---:|---:|',
+  ...[['Sandbox direct, 1 connection', results.proxy.latency.direct], ['Through handshake-proxy, 1 connection', results.proxy.latency.proxied],
+    ['Sandbox direct, 16 connections', results.proxy.throughput.direct], ['Through handshake-proxy, 16 connections', results.proxy.throughput.proxied]]
+    .map(([name, r]) => `| ${name} | ${r.rps.toFixed(0)} | ${ms(r.p50_ms)} | ${ms(r.p99_ms)} | ${r.errors} |`),
+  `| Added by the proxy (1 connection) | | ${ms(results.proxy.latency.added_p50_ms)} | ${ms(results.proxy.latency.added_p99_ms)} | target p50 ≤ 1 ms |`,
+];
+const table = lines.join('\n');
+console.log(`\n${table}\n`);
+const outDir = join(BENCH, 'results');
+mkdirSync(outDir, { recursive: true });
+writeFileSync(join(outDir, 'latest.json'), JSON.stringify(results, null, 2));
+writeFileSync(join(outDir, 'latest.md'), `${table}\n`);
+console.log(`written: ${resolve(outDir, 'latest.json')} and latest.md`);
