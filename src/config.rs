@@ -19,6 +19,8 @@ pub struct AppConfig {
     pub sandbox_url: HttpUrl,
     pub upstreams: Vec<Upstream>,
     pub default_provider: String,
+    /// How long a request may take before Handshake gives up on it.
+    pub request_timeout_seconds: u32,
 }
 
 /// The file's shape; every field is optional and falls back to the local defaults.
@@ -29,6 +31,7 @@ struct ConfigFile {
     #[serde(default)]
     upstreams: std::collections::BTreeMap<String, String>,
     default_provider: Option<String>,
+    request_timeout_seconds: Option<u32>,
 }
 
 pub const DEFAULT_SANDBOX_URL: &str = "http://127.0.0.1:8090";
@@ -134,6 +137,7 @@ impl AppConfig {
             default_provider: file
                 .default_provider
                 .unwrap_or_else(|| "sandbox-academy-v2".into()),
+            request_timeout_seconds: file.request_timeout_seconds.unwrap_or(30).clamp(1, 600),
         })
     }
 

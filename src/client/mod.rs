@@ -106,7 +106,20 @@ impl Runtime {
     }
 
     /// Switches provider: the session shown is the new provider's own.
+    /// Switches provider. The previous provider's tokens are cleared (DESIGN: tokens live only
+    /// as long as they are in use), and the switch is logged.
     pub fn select(&self, id: &str) {
+        let previous = self.provider_id.get_untracked();
+        if previous != id && store().session(&previous).is_some() {
+            store().clear_session(&previous);
+            let name = self.provider(&previous).map(|p| p.name).unwrap_or(previous);
+            self.note(
+                "switch",
+                "Tokens cleared",
+                true,
+                format!("You switched away from {name}, so its tokens were removed from this tab."),
+            );
+        }
         self.provider_id.set(id.to_string());
         self.session.set(store().session(id));
         self.reauth.set(None);

@@ -56,6 +56,9 @@ pub fn explain(
     granted: &[String],
     now_seconds: f64,
 ) -> Option<String> {
+    if !matches!(resp.status, 400..=599) {
+        return None;
+    }
     let (code, message) = error_fields(&resp.body);
     let said = message
         .or(code.filter(|c| c.parse::<u16>().is_err()))

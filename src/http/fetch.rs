@@ -8,8 +8,6 @@ use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, RequestCredentials, RequestInit, RequestRedirect};
 
-const TIMEOUT_SECONDS: u32 = 30;
-
 fn now_ms() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())
@@ -36,6 +34,7 @@ pub fn routed_url(req: &HttpRequest, config: &AppConfig) -> Result<(String, bool
 /// Sends `req`; an HTTP answer of any status is `Ok`, only a missing answer is `Err`.
 pub async fn send(req: &HttpRequest, config: &AppConfig) -> Result<HttpResponse, NetError> {
     let (url, via_proxy) = routed_url(req, config)?;
+    let timeout = config.request_timeout_seconds;
     let window = web_sys::window().ok_or_else(|| NetError::Network("no window".into()))?;
     let controller = AbortController::new().map_err(|e| NetError::Network(js_error(e)))?;
     let headers = web_sys::Headers::new().map_err(|e| NetError::Network(js_error(e)))?;
@@ -64,7 +63,7 @@ pub async fn send(req: &HttpRequest, config: &AppConfig) -> Result<HttpResponse,
     let timer = window
         .set_timeout_with_callback_and_timeout_and_arguments_0(
             on_timeout.as_ref().unchecked_ref(),
-            (TIMEOUT_SECONDS * 1000) as i32,
+            (timeout * 1000) as i32,
         )
         .ok();
     let started = now_ms();
@@ -75,7 +74,7 @@ pub async fn send(req: &HttpRequest, config: &AppConfig) -> Result<HttpResponse,
     drop(on_timeout);
     let mut response = result.map_err(|e| {
         if controller.signal().aborted() {
-            NetError::Timeout(TIMEOUT_SECONDS)
+            NetError::Timeout(timeout)
         } else {
             e
         }

@@ -106,17 +106,27 @@ pub fn render_request(req: &HttpRequest) -> String {
     text
 }
 
+/// Bodies larger than this are not copied into the flow log.
+pub const LOG_BODY_LIMIT: usize = 256 * 1024;
+
 pub fn render_response(resp: &HttpResponse) -> String {
     let mut text = format!("HTTP/1.1 {} {}\n", resp.status, resp.status_text);
     for (name, value) in &resp.headers {
         text.push_str(&format!("{name}: {}\n", redact_header(name, value)));
     }
-    if !resp.body.is_empty() {
+    if resp.body.len() > LOG_BODY_LIMIT {
+        // Parsing a multi-megabyte answer only to redact the log would stall the page;
+        // the response viewer shows it instead.
+        text.push_str(&format!(
+            "\n[{} bytes of body, shown in the response viewer, not kept in the log]",
+            resp.body.len()
+        ));
+    } else if !resp.body.is_empty() {
         text.push('\n');
         let body = redact_text(&resp.body, resp.content_type());
-        const LIMIT: usize = 4_000;
-        if body.len() > LIMIT {
-            let cut = (0..=LIMIT)
+        const SHOWN: usize = 4_000;
+        if body.len() > SHOWN {
+            let cut = (0..=SHOWN)
                 .rev()
                 .find(|i| body.is_char_boundary(*i))
                 .unwrap_or(0);
@@ -157,6 +167,22 @@ mod tests {
         assert!(raw.contains("\"client_id\": \"app\""));
         assert!(raw.contains("Bearer ••••••••cdef"));
         assert!(raw.contains("client_secret=[redacted]"));
+    }
+
+    #[test]
+    fn large_bodies_stay_out_of_the_log() {
+        let resp = HttpResponse {
+            status: 200,
+            status_text: "OK".into(),
+            headers: vec![],
+            body: format!(
+                "{{\"access_token\":\"secret-in-a-big-body\",\"pad\":\"{}\"}}",
+                "x".repeat(LOG_BODY_LIMIT)
+            ),
+            elapsed_ms: 1.0,
+        };
+        let raw = render_response(&resp);
+        assert!(raw.contains("not kept in the log") && !raw.contains("secret-in-a-big-body"));
     }
 
     #[test]

@@ -20,6 +20,8 @@ struct Form {
     problem: RwSignal<Option<String>>,
     attempt: StoredValue<Attempt>,
     attempt_version: RwSignal<u32>,
+    /// The provider the fields belong to (they are saved under its id as they are typed).
+    filled_for: RwSignal<String>,
 }
 
 impl Form {
@@ -33,10 +35,12 @@ impl Form {
             problem: RwSignal::new(None),
             attempt: StoredValue::new(Attempt::new(false)),
             attempt_version: RwSignal::new(0),
+            filled_for: RwSignal::new(String::new()),
         }
     }
 
     fn fill(&self, provider: &Provider, app_callback: &str) {
+        self.filled_for.set(provider.id.clone());
         let prefs = load_prefs(&local_storage(), &provider.id).unwrap_or_default();
         let or = |saved: String, fallback: String| if saved.is_empty() { fallback } else { saved };
         self.client_id
@@ -136,6 +140,30 @@ pub fn Connect() -> impl IntoView {
         provider
             .get()
             .is_some_and(|p| rt.secret_held_by_proxy(&p, &id))
+    });
+    // What is typed survives a reload: non-secret fields in localStorage, the secret in this
+    // tab's sessionStorage, both under the provider the fields belong to.
+    Effect::new(move |_| {
+        let value = form.value();
+        let id = form.filled_for.get_untracked();
+        if id.is_empty() {
+            return;
+        }
+        save_prefs(
+            &local_storage(),
+            &id,
+            &Prefs {
+                client_id: value.client_id.trim().into(),
+                redirect_uri: value.redirect_uri.trim().into(),
+                scopes: value.scopes,
+            },
+        );
+        if !secret_held.get_untracked() {
+            client::store().save_secret(
+                &id,
+                Some(&crate::types::ClientSecret::new(value.client_secret.trim())),
+            );
+        }
     });
     let client_form = Memo::new(move |_| {
         let mut value = form.value();

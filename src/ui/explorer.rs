@@ -17,6 +17,9 @@ use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use std::collections::BTreeMap;
 
+/// Answers up to this size are parsed to decide whether a next page exists.
+const PAGER_PARSE_LIMIT: usize = 1 << 20;
+
 /// Raw bodies longer than this show their beginning until the user asks for all.
 const RAW_PREVIEW: usize = 200_000;
 
@@ -449,14 +452,23 @@ pub fn Explorer() -> impl IntoView {
         let s = sent.get()?;
         let paging = s.endpoint.and_then(|e| e.paging)?;
         let ok = matches!(&s.outcome.result, Ok(r) if (200..300).contains(&r.status));
-        let body: serde_json::Value = s
-            .outcome
-            .result
-            .as_ref()
-            .ok()
-            .and_then(|r| serde_json::from_str(&r.body).ok())
-            .unwrap_or_default();
-        let has_next = ok && next_page(paging, &s.values, &body).is_some();
+        // Deciding needs the parsed body; a huge one keeps the button on and is read on click.
+        let has_next = ok
+            && match s
+                .outcome
+                .result
+                .as_ref()
+                .ok()
+                .filter(|r| r.body.len() <= PAGER_PARSE_LIMIT)
+            {
+                Some(r) => next_page(
+                    paging,
+                    &s.values,
+                    &serde_json::from_str(&r.body).unwrap_or_default(),
+                )
+                .is_some(),
+                None => true,
+            };
         let has_prev = previous_page(paging, &s.values).is_some();
         let style = match paging {
             catalog::Paging::Page { .. } => "page-based",

@@ -1,0 +1,108 @@
+// Property tests ("fuzzing") of every parser that reads outside input: the callback and pasted
+// answers, token answers, URLs, provider files, catalog drafts. None may panic, whatever arrives.
+
+use handshake::catalog::{build, build_custom, catalog, fill_path, next_page, Draft, Paging};
+use handshake::config::{AppConfig, Overrides};
+use handshake::http::HttpResponse;
+use handshake::oauth::callback::{
+    check_issuer, parse_callback, parse_pasted, validate_callback, FlowRecord, Lookup, StateRule,
+};
+use handshake::oauth::token::{error_fields, parse_token_response};
+use handshake::providers::custom::import_json;
+use handshake::providers::{presets, CatalogId};
+use handshake::types::State;
+use handshake::url::HttpUrl;
+use proptest::prelude::*;
+use std::collections::BTreeMap;
+
+fn record(state: &str) -> FlowRecord {
+    FlowRecord {
+        state: State::new(state),
+        verifier: None,
+        provider_id: "p".into(),
+        client_id: "c".into(),
+        redirect_uri: "http://127.0.0.1/callback".into(),
+        scopes: vec![],
+        created_at: 0.0,
+    }
+}
+
+/// Text that looks like what the parsers see: query strings, JSON, URLs, and plain noise.
+fn hostile() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<String>(),
+        "[a-z_.\\[\\]]{0,12}=[^&#]{0,20}(&[a-z_.]{0,12}=[^&#]{0,20}){0,6}(#[^ ]{0,30})?",
+        "\\{\"[a-z_]{1,14}\": ?(\"[^\"]{0,30}\"|-?[0-9]{1,12}(\\.[0-9]{1,4})?|null|true|\\[\\]|\\{\\})(, ?\"[a-z_]{1,14}\": ?\"[^\"]{0,20}\"){0,4}\\}",
+        "(https?|ftp|javascript)://[a-zA-Z0-9.@:\\[\\]%_-]{0,30}(/[a-zA-Z0-9.%_?#=&-]{0,20}){0,4}",
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn callback_parsing_and_validation_never_panic(query in hostile(), fragment in hostile(), now in any::<f64>()) {
+        let params = parse_callback(&query, &fragment);
+        let _ = validate_callback(&params, Lookup::Pending(record("s")), now, StateRule::Required);
+        let _ = validate_callback(&params, Lookup::Unknown, now, StateRule::IfPresent);
+        let _ = check_issuer(params.issuer.as_deref(), None, "https://a.example/authorize");
+    }
+
+    #[test]
+    fn pasted_answers_never_panic(text in hostile()) {
+        if let Ok(params) = parse_pasted(&text) {
+            let _ = validate_callback(&params, Lookup::Pending(record("s")), 0.0, StateRule::IfPresent);
+        }
+    }
+
+    #[test]
+    fn token_answers_never_panic(status in 0u16..700, body in hostile(), content_type in "(application/json|text/html|text/plain|)") {
+        let config = AppConfig::from_file(None, "http://127.0.0.1:8080/").unwrap();
+        let resp = HttpResponse { status, status_text: String::new(), headers: vec![("content-type".into(), content_type)], body: body.clone(), elapsed_ms: 0.0 };
+        for provider in presets(&config) {
+            let _ = parse_token_response(&provider, &resp, 0.0, None);
+        }
+        let _ = error_fields(&body);
+    }
+
+    #[test]
+    fn urls_never_panic_and_what_parses_round_trips(text in hostile()) {
+        if let Ok(url) = HttpUrl::parse(&text) {
+            let again = HttpUrl::parse(&url.to_string()).expect("a parsed URL prints as a parsable URL");
+            prop_assert_eq!(again.origin(), url.origin());
+            prop_assert!(url.is_under(&HttpUrl::parse(&url.origin()).unwrap()));
+        }
+    }
+
+    #[test]
+    fn config_and_provider_files_never_panic(text in hostile(), proxy in hostile()) {
+        let _ = AppConfig::from_file_with(Some(&text), "http://127.0.0.1:8080/", &Overrides { proxy_base: Some(proxy), sandbox_url: None });
+        let _ = import_json(&text);
+    }
+
+    #[test]
+    fn catalog_paths_and_drafts_never_panic(value in any::<String>(), page in hostile(), body in hostile()) {
+        let mut values = BTreeMap::new();
+        values.insert("id".to_string(), value.clone());
+        values.insert("movieId".to_string(), value.clone());
+        if let Ok(path) = fill_path("/movies/{id}/x", &values) {
+            prop_assert!(path.starts_with("/movies/") && path.ends_with("/x"));
+            prop_assert_eq!(path.matches('/').count(), 3, "a value can never add a path segment");
+        }
+        values.insert("page".to_string(), page.clone());
+        values.insert("q".to_string(), page.clone());
+        for endpoint in catalog(CatalogId::AcademyV2) {
+            let draft = Draft { endpoint: endpoint.id.to_string(), values: values.clone(), body: body.clone(), ..Draft::default() };
+            if let Ok(req) = build(&endpoint, &draft, "http://h/api/v2") {
+                prop_assert!(HttpUrl::parse(&req.url).is_ok(), "built URLs are valid: {}", req.url);
+            }
+        }
+        let custom = Draft { method: page.clone(), url: value, headers: body.clone(), body, ..Draft::custom("http://h/api/v2") };
+        let _ = build_custom(&custom, "http://h/api/v2", "authorization");
+        let answer: serde_json::Value = serde_json::from_str(&page).unwrap_or_default();
+        for paging in [Paging::Page { param: "page", size: 5 }, Paging::Offset { offset: "offset", limit: "limit", size: 5 },
+                       Paging::HasMore { param: "page", flag: "hasMore" }, Paging::Envelope { param: "page" }] {
+            let _ = next_page(paging, &values, &answer);
+        }
+    }
+}
