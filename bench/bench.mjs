@@ -251,10 +251,49 @@ async function proxyOverhead() {
   };
 }
 
+/** Resident memory of a process in KiB (Linux). */
+function rssKiB(pid) {
+  const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/);
+  return m ? Number(m[1]) : NaN;
+}
+
+/** A sustained load through the proxy to the Sandbox, sampling both processes' memory each second. */
+async function sustainedLoad(seconds = 30) {
+  const bin = join(ROOT, 'target', 'release', 'handshake-proxy');
+  const sandbox = await startProxyProcess(['--sandbox'], { bin });
+  const proxy = await startProxyProcess(['--upstream', `sandbox=${sandbox.url}`, '--allow-origin', 'http://127.0.0.1:8080'], { bin });
+  const headers = ['x-api-key: academy-sandbox-key', 'origin: http://127.0.0.1:8080', 'x-handshake-proxy: 1'];
+  // Warm up so the first sample is the steady state, not the empty process.
+  await loadgen(`${proxy.url}/proxy/sandbox/api/v1/movies?page=1`, 2, 16, headers);
+  const samples = [];
+  const sample = () => samples.push({ proxy_kib: rssKiB(proxy.pid), sandbox_kib: rssKiB(sandbox.pid) });
+  sample();
+  const timer = setInterval(sample, 1000);
+  const run = await loadgen(`${proxy.url}/proxy/sandbox/api/v1/movies?page=1`, seconds, 16, headers);
+  clearInterval(timer);
+  sample();
+  proxy.logs.length = 0;
+  sandbox.logs.length = 0;
+  proxy.stop();
+  sandbox.stop();
+  const first = samples[0];
+  const last = samples[samples.length - 1];
+  const peak = (k) => Math.max(...samples.map((s) => s[k]));
+  return {
+    seconds, concurrency: 16, ...run,
+    proxy_rss_kib: { start: first.proxy_kib, peak: peak('proxy_kib'), end: last.proxy_kib },
+    sandbox_rss_kib: { start: first.sandbox_kib, peak: peak('sandbox_kib'), end: last.sandbox_kib },
+  };
+}
+
 function machine() {
   let chromiumVersion = '';
   try { chromiumVersion = execFileSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8' }).trim(); } catch { /* absent */ }
   return { cpus: cpus().length, cpu: cpus()[0]?.model, memory_gb: Math.round(totalmem() / 2 ** 30), chromium: chromiumVersion, node: process.version };
+}
+
+function mib({ start, peak, end }) {
+  return [start, peak, end].map((k) => `${(k / 1024).toFixed(1)} MiB`).join(' → ');
 }
 
 const swagger = swaggerSite();
@@ -271,6 +310,7 @@ try {
   await rig.stop();
 }
 results.proxy = await proxyOverhead();
+results.load = await sustainedLoad(Number(process.env.BENCH_LOAD_SECONDS ?? 30));
 
 const b = results.bytes;
 const c = results.cold_start;
@@ -293,6 +333,11 @@ const lines = [
     ['Sandbox direct, 16 connections', results.proxy.throughput.direct], ['Through handshake-proxy, 16 connections', results.proxy.throughput.proxied]]
     .map(([name, r]) => `| ${name} | ${r.rps.toFixed(0)} | ${ms(r.p50_ms)} | ${ms(r.p99_ms)} | ${r.errors} |`),
   `| Added by the proxy (1 connection) | | ${ms(results.proxy.latency.added_p50_ms)} | ${ms(results.proxy.latency.added_p99_ms)} | target p50 ≤ 1 ms |`,
+  '',
+  `| Sustained load, ${Math.round(results.load.seconds)} s, 16 connections, proxy → Sandbox | Requests | Requests/s | p99 | Errors | RSS start → peak → end |`,
+  '|---|---:|---:|---:|---:|---|',
+  `| handshake-proxy | ${results.load.requests} | ${results.load.rps.toFixed(0)} | ${ms(results.load.p99_ms)} | ${results.load.errors} | ${mib(results.load.proxy_rss_kib)} |`,
+  `| Sandbox | | | | | ${mib(results.load.sandbox_rss_kib)} |`,
 ];
 const table = lines.join('\n');
 console.log(`\n${table}\n`);

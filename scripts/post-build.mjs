@@ -1,8 +1,9 @@
 // Trunk's post-build step (one hook: Trunk runs hooks of a stage in parallel).
 // 1. Writes the Content-Security-Policy into index.html, allowing exactly one inline script
 //    (Trunk's module loader) by its SHA-256 hash.
-// 2. Copies the page to 404.html, callback.html and callback/index.html: static hosts (GitHub
-//    Pages) have no SPA fallback, so deep links and the OAuth callback need real files.
+// 2. Copies the page to 404.html, callback(.html|/index.html) and sandbox-authorize(…), the
+//    in-browser Sandbox's consent page: static hosts (GitHub Pages) have no SPA fallback, so
+//    deep links and the OAuth callback need real files.
 // Usage: node scripts/post-build.mjs [DIR]   (default: $TRUNK_STAGING_DIR)
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -35,6 +36,8 @@ if (!html.includes('__HANDSHAKE_CSP__')) {
 html = html.replace('__HANDSHAKE_CSP__', policy);
 writeFileSync(file, html);
 mkdirSync(join(dir, 'callback'), { recursive: true });
-for (const copy of ['404.html', 'callback.html', join('callback', 'index.html')]) {
+mkdirSync(join(dir, 'sandbox-authorize'), { recursive: true });
+for (const copy of ['404.html', 'callback.html', join('callback', 'index.html'),
+  'sandbox-authorize.html', join('sandbox-authorize', 'index.html')]) {
   writeFileSync(join(dir, copy), html);
 }

@@ -23,6 +23,8 @@ pub struct Boot {
 pub enum Page {
     Home,
     Callback,
+    /// The in-browser Sandbox's consent screen (the provider's page, drawn by the app).
+    Consent,
     NotFound,
 }
 
@@ -35,6 +37,9 @@ pub fn page_for(pathname: &str, base: &str) -> Page {
     match rest.trim_end_matches('/') {
         "" | "/index.html" => Page::Home,
         "/callback" | "/callback.html" | "/callback/index.html" => Page::Callback,
+        "/sandbox-authorize" | "/sandbox-authorize.html" | "/sandbox-authorize/index.html" => {
+            Page::Consent
+        }
         _ => Page::NotFound,
     }
 }
@@ -155,5 +160,10 @@ mod tests {
         assert_eq!(page_for("/handshake/no/such", "/handshake"), Page::NotFound);
         assert_eq!(page_for("/other/callback", "/handshake"), Page::NotFound);
         assert_eq!(page_for("/callbackx", ""), Page::NotFound);
+        assert_eq!(
+            page_for("/handshake/sandbox-authorize", "/handshake"),
+            Page::Consent
+        );
+        assert_eq!(page_for("/sandbox-authorize.html", ""), Page::Consent);
     }
 }

@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod client;
 pub mod config;
 pub mod http;
+pub mod local;
 pub mod oauth;
 pub mod providers;
 pub mod session;

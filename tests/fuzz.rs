@@ -58,7 +58,7 @@ proptest! {
     #[test]
     fn token_answers_never_panic(status in 0u16..700, body in hostile(), content_type in "(application/json|text/html|text/plain|)") {
         let config = AppConfig::from_file(None, "http://127.0.0.1:8080/").unwrap();
-        let resp = HttpResponse { status, status_text: String::new(), headers: vec![("content-type".into(), content_type)], body: body.clone(), elapsed_ms: 0.0 };
+        let resp = HttpResponse { status, status_text: String::new(), headers: vec![("content-type".into(), content_type)], body: body.clone(), large: None, elapsed_ms: 0.0 };
         for provider in presets(&config) {
             let _ = parse_token_response(&provider, &resp, 0.0, None);
         }

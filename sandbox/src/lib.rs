@@ -6,6 +6,7 @@ pub mod config;
 pub mod doorkeeper;
 pub mod faults;
 pub mod http;
+pub mod journal;
 mod pages;
 pub mod php;
 pub mod time;
@@ -128,6 +129,12 @@ impl Sandbox {
             return self.academy.handle(req, now, rng);
         }
         not_found()
+    }
+
+    /// Checks Academy v2 authorize parameters the way its consent page would, for a consent
+    /// screen rendered by the caller.
+    pub fn academy_consent_params(&self, params: &http::Params) -> academy::ConsentCheck {
+        self.academy.consent_check(params)
     }
 
     /// Test support under `/_sandbox/` (the server answers it for loopback peers only).

@@ -223,6 +223,10 @@ impl Runtime {
         let routed = http::fetch::routed_url(req, &config).ok();
         let result = http::send(req, &config).await;
         let via = match routed {
+            _ if crate::local::is_local(&req.url) => Some(
+                "Answered inside this page by the in-browser Sandbox: nothing went over the network."
+                    .into(),
+            ),
             Some((url, true)) => Some(format!(
                 "Sent through the proxy: {}",
                 http::redact_text(&url, "")

@@ -103,6 +103,7 @@ mod tests {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
             body: body.into(),
+            large: None,
             elapsed_ms: 0.0,
         }
     }

@@ -1,12 +1,34 @@
 // The browser transport: routes a request through the proxy when an upstream covers its host,
 // sends it with fetch (no redirects, no cookies, a time limit) and reads the whole answer.
 
-use super::{HttpRequest, HttpResponse, NetError, PROXY_HEADER};
+use super::{HttpRequest, HttpResponse, JsText, NetError, LARGE_BODY, PROXY_HEADER};
 use crate::config::AppConfig;
 use crate::url::HttpUrl;
+use send_wrapper::SendWrapper;
 use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, RequestCredentials, RequestInit, RequestRedirect};
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// The browser's TextDecoder, returning a JS string (web-sys's copies it into Rust).
+    #[wasm_bindgen(js_name = TextDecoder)]
+    type Utf8Decoder;
+    #[wasm_bindgen(constructor, js_class = "TextDecoder")]
+    fn new() -> Utf8Decoder;
+    #[wasm_bindgen(method, js_class = "TextDecoder")]
+    fn decode(this: &Utf8Decoder, input: &js_sys::ArrayBuffer) -> js_sys::JsString;
+}
+
+/// Waits `ms` milliseconds without blocking the page (0: until the browser had its turn).
+pub async fn sleep_ms(ms: i32) {
+    let tick = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(tick).await;
+}
 
 fn now_ms() -> f64 {
     web_sys::window()
@@ -33,6 +55,9 @@ pub fn routed_url(req: &HttpRequest, config: &AppConfig) -> Result<(String, bool
 
 /// Sends `req`; an HTTP answer of any status is `Ok`, only a missing answer is `Err`.
 pub async fn send(req: &HttpRequest, config: &AppConfig) -> Result<HttpResponse, NetError> {
+    if crate::local::is_local(&req.url) {
+        return crate::local::send(req).await;
+    }
     let (url, via_proxy) = routed_url(req, config)?;
     let timeout = config.request_timeout_seconds;
     let window = web_sys::window().ok_or_else(|| NetError::Network("no window".into()))?;
@@ -103,17 +128,34 @@ async fn read(pending: JsFuture) -> Result<HttpResponse, NetError> {
             }
         }
     }
-    let text = answer.text().map_err(|e| NetError::Network(js_error(e)))?;
-    let body = JsFuture::from(text)
+    let buffer = answer
+        .array_buffer()
+        .map_err(|e| NetError::Network(js_error(e)))?;
+    let buffer: js_sys::ArrayBuffer = JsFuture::from(buffer)
         .await
         .map_err(|e| NetError::Network(format!("the answer broke off: {}", js_error(e))))?
-        .as_string()
-        .unwrap_or_default();
+        .dyn_into()
+        .map_err(|_| NetError::Network("the answer body could not be read".into()))?;
+    let bytes = buffer.byte_length() as usize;
+    let (body, large) = if bytes <= LARGE_BODY {
+        let data = js_sys::Uint8Array::new(&buffer).to_vec();
+        let text = String::from_utf8(data)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        (text, None)
+    } else {
+        let text = Utf8Decoder::new().decode(&buffer);
+        let large = JsText {
+            text: SendWrapper::new(text.into()),
+            bytes,
+        };
+        (String::new(), Some(large))
+    };
     Ok(HttpResponse {
         status: answer.status(),
         status_text: answer.status_text(),
         headers,
         body,
+        large,
         elapsed_ms: 0.0,
     })
 }

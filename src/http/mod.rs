@@ -50,17 +50,50 @@ impl HttpRequest {
     }
 }
 
+/// Bodies above this size stay a browser string: copying megabytes into Rust only to hand
+/// them back to `JSON.parse` would block the page.
+pub const LARGE_BODY: usize = 256 * 1024;
+
+/// A large body, kept as the browser's own string.
+#[derive(Clone)]
+pub struct JsText {
+    pub text: send_wrapper::SendWrapper<wasm_bindgen::JsValue>,
+    /// Its size in bytes (UTF-8, as received).
+    pub bytes: usize,
+}
+
+impl std::fmt::Debug for JsText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "JsText({} bytes)", self.bytes)
+    }
+}
+
+impl PartialEq for JsText {
+    fn eq(&self, other: &Self) -> bool {
+        self.bytes == other.bytes && *self.text == *other.text
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct HttpResponse {
     pub status: u16,
     pub status_text: String,
     pub headers: Vec<(String, String)>,
+    /// The body as text; empty when `large` holds it instead.
     pub body: String,
+    /// A body over `LARGE_BODY`, left in the browser.
+    #[serde(skip)]
+    pub large: Option<JsText>,
     /// Milliseconds from sending to the whole body read.
     pub elapsed_ms: f64,
 }
 
 impl HttpResponse {
+    /// The body's size in bytes, wherever it is kept.
+    pub fn size(&self) -> usize {
+        self.large.as_ref().map_or(self.body.len(), |l| l.bytes)
+    }
+
     pub fn header_value(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()

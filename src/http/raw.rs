@@ -107,19 +107,19 @@ pub fn render_request(req: &HttpRequest) -> String {
 }
 
 /// Bodies larger than this are not copied into the flow log.
-pub const LOG_BODY_LIMIT: usize = 256 * 1024;
+pub const LOG_BODY_LIMIT: usize = 64 * 1024;
 
 pub fn render_response(resp: &HttpResponse) -> String {
     let mut text = format!("HTTP/1.1 {} {}\n", resp.status, resp.status_text);
     for (name, value) in &resp.headers {
         text.push_str(&format!("{name}: {}\n", redact_header(name, value)));
     }
-    if resp.body.len() > LOG_BODY_LIMIT {
-        // Parsing a multi-megabyte answer only to redact the log would stall the page;
+    if resp.size() > LOG_BODY_LIMIT {
+        // Parsing a large answer only to redact the log would stall the page;
         // the response viewer shows it instead.
         text.push_str(&format!(
             "\n[{} bytes of body, shown in the response viewer, not kept in the log]",
-            resp.body.len()
+            resp.size()
         ));
     } else if !resp.body.is_empty() {
         text.push('\n');
@@ -179,6 +179,7 @@ mod tests {
                 "{{\"access_token\":\"secret-in-a-big-body\",\"pad\":\"{}\"}}",
                 "x".repeat(LOG_BODY_LIMIT)
             ),
+            large: None,
             elapsed_ms: 1.0,
         };
         let raw = render_response(&resp);
@@ -200,6 +201,7 @@ mod tests {
             status_text: "OK".into(),
             headers: vec![("content-type".into(), "application/json".into())],
             body: r#"{"access_token":"at_secret_value_1","expires_in":5}"#.into(),
+            large: None,
             elapsed_ms: 1.0,
         };
         let raw = render_response(&resp);

@@ -3,6 +3,7 @@
 
 pub mod authorize;
 pub mod callback;
+pub mod jwt;
 pub mod pkce;
 pub mod refresh;
 pub mod revoke;

@@ -379,6 +379,7 @@ mod tests {
             status_text: String::new(),
             headers: vec![("content-type".into(), content_type.into())],
             body: body.into(),
+            large: None,
             elapsed_ms: 0.0,
         }
     }

@@ -344,7 +344,22 @@ pub fn presets(config: &AppConfig) -> Vec<Provider> {
          copy the code from that page and paste it below."
             .into(),
     );
+    let local = crate::local::LOCAL_ORIGIN;
     vec![
+        academy_v2(
+            "browser-academy-v2",
+            "In this browser · Make App Academy v2 (OAuth2)",
+            "The simulated Academy API running inside this page: no server, no proxy, no credentials. Its data lives in this tab.",
+            &format!("{local}/api/v2"),
+            Group::Sandbox,
+        ),
+        academy_v1(
+            "browser-academy-v1",
+            "In this browser · Make App Academy v1 (API key)",
+            "The simulated Academy API inside this page, with an API key: academy-sandbox-key is John Doe's.",
+            &format!("{local}/api/v1"),
+            Group::Sandbox,
+        ),
         academy_v2(
             "sandbox-academy-v2",
             "Sandbox · Make App Academy v2 (OAuth2)",

@@ -244,6 +244,14 @@ pub fn Connect() -> impl IntoView {
         form.attempt.update_value(|a| std::mem::swap(a, &mut taken));
         form.attempt_version.update(|v| *v += 1);
         let url = rt.begin(&provider, &value, taken);
+        // The in-browser Sandbox's authorize page is drawn by this app, at its own address.
+        let url = match url.split_once('?') {
+            Some((_, query)) if crate::local::is_local(&url) => {
+                let base = state.boot.with_value(|b| b.page_base.clone());
+                format!("{base}{}?{query}", crate::local::CONSENT_PATH)
+            }
+            _ => url,
+        };
         if elsewhere.get_untracked() {
             // The answer will not come back here: keep this tab for pasting it.
             if !open_in_new_tab(&url) {

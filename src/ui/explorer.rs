@@ -9,27 +9,60 @@ use crate::catalog::{
     Draft, Endpoint, In, Kind, Problem, CUSTOM,
 };
 use crate::client::{self, ApiOutcome};
-use crate::http::{explain, status_meaning, to_curl, HttpRequest};
+use crate::http::fetch::sleep_ms;
+use crate::http::{explain, status_meaning, to_curl, HttpRequest, HttpResponse};
 use crate::providers::{AuthStyle, Provider};
 use crate::session::HistoryEntry;
 use crate::url::HttpUrl;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use std::collections::BTreeMap;
-
-/// Answers up to this size are parsed to decide whether a next page exists.
-const PAGER_PARSE_LIMIT: usize = 1 << 20;
+use wasm_bindgen::JsValue;
 
 /// Raw bodies longer than this show their beginning until the user asks for all.
 const RAW_PREVIEW: usize = 200_000;
+
+/// A body parsed once by the browser, kept on the JS side.
+#[derive(Clone)]
+struct Parsed(SendWrapper<JsValue>);
+
+impl PartialEq for Parsed {
+    fn eq(&self, other: &Self) -> bool {
+        *self.0 == *other.0
+    }
+}
 
 /// One sent request and what came back, with what is needed to page on from it.
 #[derive(Clone, PartialEq)]
 struct Sent {
     outcome: ApiOutcome,
+    /// The body as JSON, when it is JSON.
+    parsed: Option<Parsed>,
+    /// Enough of the parsed body to decide whether there is a next page.
+    outline: serde_json::Value,
     endpoint: Option<Endpoint>,
     values: BTreeMap<String, String>,
     scope: Option<&'static str>,
+}
+
+/// The body as a JS string: the browser's own when it is large, else a copy of ours.
+fn body_js(resp: &HttpResponse) -> JsValue {
+    match &resp.large {
+        Some(l) => (*l.text).clone(),
+        None => JsValue::from_str(&resp.body),
+    }
+}
+
+/// Parses an answer's body with the browser's JSON.parse, in its own task.
+async fn parse_body(outcome: &ApiOutcome) -> Option<Parsed> {
+    let resp = outcome.result.as_ref().ok()?;
+    if resp.large.is_none() && resp.body.trim().is_empty() {
+        return None;
+    }
+    sleep_ms(0).await;
+    let value = json_tree::parse_js(&body_js(resp))?;
+    sleep_ms(0).await;
+    Some(Parsed(SendWrapper::new(value)))
 }
 
 fn credential_header(p: &Provider) -> String {
@@ -127,7 +160,7 @@ fn EndpointList(
                         }
                     })
                     .collect_view();
-                view! { <li class="group"><h4>{group}</h4><ul>{items}</ul></li> }
+                view! { <li class="group"><h3>{group}</h3><ul>{items}</ul></li> }
             })
             .collect_view()
     };
@@ -221,7 +254,12 @@ fn param_fields(
 
 #[component]
 fn ResponseView(sent: Sent, granted: Vec<String>) -> impl IntoView {
-    let Sent { outcome, scope, .. } = sent;
+    let Sent {
+        outcome,
+        scope,
+        parsed,
+        ..
+    } = sent;
     let note = outcome
         .note
         .clone()
@@ -239,22 +277,24 @@ fn ResponseView(sent: Sent, granted: Vec<String>) -> impl IntoView {
                 .iter()
                 .map(|(k, v)| view! { <tr><th scope="row">{k.clone()}</th><td>{v.clone()}</td></tr> })
                 .collect_view();
-            let size = resp.body.len();
-            let parsed = json_tree::parse(&resp.body).filter(|_| !resp.body.trim().is_empty());
+            let size = resp.size();
             let raw = RwSignal::new(parsed.is_none());
             let show_all = RwSignal::new(false);
-            let text = SendWrapper::new(resp.body.clone());
-            let tree = parsed.map(SendWrapper::new);
+            let text = SendWrapper::new(body_js(&resp));
+            let tree = parsed.map(|p| p.0);
             let has_tree = tree.is_some();
+            // The raw view copies at most a preview out of the browser until asked for all.
             let raw_text = move || {
-                if show_all.get() || text.len() <= RAW_PREVIEW {
-                    text.to_string()
+                let text = js_sys::JsString::from((*text).clone());
+                if show_all.get() || (text.length() as usize) <= RAW_PREVIEW {
+                    String::from(text)
                 } else {
-                    let cut = (0..=RAW_PREVIEW)
-                        .rev()
-                        .find(|i| text.is_char_boundary(*i))
-                        .unwrap_or(0);
-                    text[..cut].to_string()
+                    let mut cut = RAW_PREVIEW as u32;
+                    // Do not split a surrogate pair (a high surrogate is 0xD800..0xDC00).
+                    if (55296.0..56320.0).contains(&text.char_code_at(cut - 1)) {
+                        cut -= 1;
+                    }
+                    String::from(text.slice(0, cut))
                 }
             };
             view! {
@@ -278,7 +318,7 @@ fn ResponseView(sent: Sent, granted: Vec<String>) -> impl IntoView {
                     {move || match (raw.get(), tree.clone()) {
                         (false, Some(value)) => view! { <div class="tree-box" id="response-tree"><JsonTree value=value/></div> }.into_any(),
                         _ => view! {
-                            <pre class="body" id="response-raw">{raw_text.clone()}</pre>
+                            <pre class="body" tabindex="0" id="response-raw">{raw_text.clone()}</pre>
                             {(size > RAW_PREVIEW).then(|| view! {
                                 <button type="button" class="ghost small" on:click=move |_| show_all.set(true)
                                     disabled=move || show_all.get()>{format!("Show all {}", human_size(size))}</button>
@@ -394,8 +434,15 @@ pub fn Explorer() -> impl IntoView {
                 elapsed_ms: elapsed,
                 draft: d.clone(),
             }));
+            let parsed = parse_body(&outcome).await;
+            let outline = parsed
+                .as_ref()
+                .map(|p| json_tree::outline(&p.0))
+                .unwrap_or_default();
             sent.set(Some(Sent {
                 outcome,
+                parsed,
+                outline,
                 endpoint: e,
                 values: d.values,
                 scope,
@@ -432,14 +479,7 @@ pub fn Explorer() -> impl IntoView {
             return;
         };
         let values = if forward {
-            let body = s
-                .outcome
-                .result
-                .as_ref()
-                .ok()
-                .and_then(|r| serde_json::from_str(&r.body).ok())
-                .unwrap_or_default();
-            next_page(paging, &s.values, &body)
+            next_page(paging, &s.values, &s.outline)
         } else {
             previous_page(paging, &s.values)
         };
@@ -452,23 +492,7 @@ pub fn Explorer() -> impl IntoView {
         let s = sent.get()?;
         let paging = s.endpoint.and_then(|e| e.paging)?;
         let ok = matches!(&s.outcome.result, Ok(r) if (200..300).contains(&r.status));
-        // Deciding needs the parsed body; a huge one keeps the button on and is read on click.
-        let has_next = ok
-            && match s
-                .outcome
-                .result
-                .as_ref()
-                .ok()
-                .filter(|r| r.body.len() <= PAGER_PARSE_LIMIT)
-            {
-                Some(r) => next_page(
-                    paging,
-                    &s.values,
-                    &serde_json::from_str(&r.body).unwrap_or_default(),
-                )
-                .is_some(),
-                None => true,
-            };
+        let has_next = ok && next_page(paging, &s.values, &s.outline).is_some();
         let has_prev = previous_page(paging, &s.values).is_some();
         let style = match paging {
             catalog::Paging::Page { .. } => "page-based",
@@ -583,7 +607,7 @@ pub fn Explorer() -> impl IntoView {
                         "include credentials"
                     </label>
                 </div>
-                {move || curl.get().map(|c| view! { <pre class="raw" id="curl">{c}</pre> })}
+                {move || curl.get().map(|c| view! { <pre class="raw" id="curl" tabindex="0">{c}</pre> })}
             </form>
         })
     };

@@ -14,23 +14,45 @@ fn clock(at: f64) -> String {
     )
 }
 
-fn entry_view(index: usize, entry: LogEntry) -> impl IntoView {
+/// The element id of the flow-log entry at `index` (oldest first), for links from elsewhere.
+pub fn entry_id(index: usize) -> String {
+    format!("log-{index}")
+}
+
+fn entry_view(
+    index: usize,
+    entry: LogEntry,
+    newest: bool,
+    guided: RwSignal<bool>,
+) -> impl IntoView {
+    let guide_link = super::guide::guide_step_for(&entry.step).map(|(key, number)| {
+        move || {
+            guided.get().then(|| {
+                view! {
+                    <button type="button" class="ghost small" on:click=move |_| super::guide::show_guide_step(key)>
+                        {format!("Step {number} in the guide")}
+                    </button>
+                }
+            })
+        }
+    });
     let class = if entry.ok {
         "log-entry ok"
     } else {
         "log-entry bad"
     };
     view! {
-        <li class=class data-step=entry.step.clone()>
-            <details open=index == 0>
+        <li class=class data-step=entry.step.clone() id=entry_id(index) tabindex="-1">
+            <details open=newest>
                 <summary>
                     <span class="log-step">{entry.step.clone()}</span>
                     <span class="log-title">{entry.title.clone()}</span>
                     <time class="muted">{clock(entry.at)}</time>
                 </summary>
                 {entry.note.map(|n| view! { <p class="log-note">{n}</p> })}
-                {entry.request.map(|r| view! { <h4>"Request"</h4><pre class="raw">{r}</pre> })}
-                {entry.response.map(|r| view! { <h4>"Response"</h4><pre class="raw">{r}</pre> })}
+                {entry.request.map(|r| view! { <h3>"Request"</h3><pre class="raw" tabindex="0">{r}</pre> })}
+                {entry.response.map(|r| view! { <h3>"Response"</h3><pre class="raw" tabindex="0">{r}</pre> })}
+                {guide_link}
             </details>
         </li>
     }
@@ -49,19 +71,21 @@ pub fn FlowLog() -> impl IntoView {
                     disabled=move || log.with(|l| l.is_empty())>"Clear"</button>
             </div>
             <p class="hint">"Each step as it went over the wire. Secrets are redacted; tokens show their last four characters."</p>
-            {move || {
-                let entries = log.get();
-                if entries.is_empty() {
-                    return view! { <p class="muted">"Nothing yet: press Authorize to start."</p> }.into_any();
-                }
-                let newest_first: Vec<LogEntry> = entries.into_iter().rev().collect();
-                view! {
-                    <ol class="log" reversed>
-                        {newest_first.into_iter().enumerate().map(|(i, e)| entry_view(i, e)).collect_view()}
-                    </ol>
-                }
-                .into_any()
-            }}
+            <Show when=move || log.with(|l| !l.is_empty())
+                fallback=|| view! { <p class="muted">"Nothing yet: press Authorize to start."</p> }>
+                <ol class="log" reversed>
+                    // Keyed: a new step adds one item; the others are not rebuilt.
+                    <For
+                        each=move || {
+                            let entries = log.get();
+                            let last = entries.len().saturating_sub(1);
+                            entries.into_iter().enumerate().rev().map(move |(i, e)| (i, i == last, e))
+                        }
+                        key=|(i, _, e)| (*i, e.at.to_bits())
+                        children=move |(i, newest, e)| entry_view(i, e, newest, state.guided)
+                    />
+                </ol>
+            </Show>
         </section>
     }
 }

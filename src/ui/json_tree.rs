@@ -5,7 +5,16 @@ use super::widgets::copy_text;
 use js_sys::{Array, Object, Reflect, JSON};
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
+
+#[wasm_bindgen]
+extern "C" {
+    /// `JSON.parse` of a string that is already on the JS side (js-sys's takes a `&str`,
+    /// which would copy the text out of Rust again).
+    #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
+    fn parse_js_string(text: &JsValue) -> Result<JsValue, JsValue>;
+}
 
 /// How many children an opened node shows before "Show more".
 const CHUNK: usize = 100;
@@ -33,9 +42,44 @@ pub fn child_path(parent: &str, key: &Key) -> String {
     }
 }
 
-/// Parses with the browser's JSON.parse (fast, and the data stays on the JS side).
-pub fn parse(text: &str) -> Option<JsValue> {
-    JSON::parse(text).ok()
+/// Parses a JS string in place.
+pub fn parse_js(text: &JsValue) -> Option<JsValue> {
+    parse_js_string(text).ok()
+}
+
+/// A small copy of a parsed answer for decisions such as "is there a next page": arrays keep
+/// their length (as nulls), objects their keys two levels deep, strings are dropped.
+pub fn outline(value: &JsValue) -> serde_json::Value {
+    outline_at(value, 0)
+}
+
+fn outline_at(value: &JsValue, depth: usize) -> serde_json::Value {
+    use serde_json::Value;
+    match shape(value) {
+        Shape::Array(n) => Value::Array(vec![Value::Null; n]),
+        Shape::Object(names) if depth < 2 => Value::Object(
+            names
+                .into_iter()
+                .map(|n| {
+                    let v = outline_at(&child(value, &Key::Name(n.clone())), depth + 1);
+                    (n, v)
+                })
+                .collect(),
+        ),
+        Shape::Object(_) => Value::Object(Default::default()),
+        Shape::Leaf("bool") => Value::Bool(value.as_bool().unwrap_or(false)),
+        Shape::Leaf("number") => value
+            .as_f64()
+            .and_then(|n| {
+                if n.fract() == 0.0 && n.abs() < 9e15 {
+                    Some(Value::from(n as i64))
+                } else {
+                    serde_json::Number::from_f64(n).map(Value::Number)
+                }
+            })
+            .unwrap_or(Value::Null),
+        Shape::Leaf(_) => Value::Null,
+    }
 }
 
 fn stringify(value: &JsValue) -> String {

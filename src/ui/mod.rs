@@ -3,9 +3,11 @@
 
 mod callback;
 mod connect;
+mod consent;
 mod custom_provider;
 mod explorer;
 mod flow_log;
+mod guide;
 mod home;
 mod json_tree;
 mod session_panel;
@@ -36,6 +38,8 @@ pub struct AppState {
     pub toast: RwSignal<Option<String>>,
     /// The page shown, from the address bar.
     pub page: RwSignal<Page>,
+    /// Whether guided mode (the flow step by step) is shown.
+    pub guided: RwSignal<bool>,
 }
 
 impl AppState {
@@ -96,6 +100,7 @@ fn keep_session_fresh(state: AppState) {
 
 #[component]
 pub fn App(boot: Boot) -> impl IntoView {
+    widgets::Theme::saved().apply();
     let runtime = Runtime::new(boot.config.clone(), boot.proxy_info.clone());
     let pathname = web_sys::window()
         .and_then(|w| w.location().pathname().ok())
@@ -112,6 +117,7 @@ pub fn App(boot: Boot) -> impl IntoView {
         want_scope: RwSignal::new(None),
         toast: RwSignal::new(None),
         page,
+        guided: RwSignal::new(guide::saved_guided()),
     };
     let now = state.now;
     set_interval(move || now.set(client::now()), Duration::from_secs(1));
@@ -130,22 +136,33 @@ pub fn App(boot: Boot) -> impl IntoView {
 
     view! {
             <header class="topbar">
-                <a class="brand" href="./">
-                    <span class="brand-mark" aria-hidden="true">"⇄"</span>
-                    <span>"Handshake"</span>
-                </a>
+                <h1 class="brand-title">
+                    <a class="brand" href="./">
+                        <span class="brand-mark" aria-hidden="true">"⇄"</span>
+                        <span>"Handshake"</span>
+                    </a>
+                </h1>
                 <span class="tagline">"OAuth2 playground & API explorer"</span>
                 <span class="status-chip" class:on=signed_in data-testid="status-chip">
                     <span class="dot" aria-hidden="true"></span>
                     {provider_name}
                     {move || if signed_in() { " · signed in" } else { " · signed out" }}
                 </span>
+                <button type="button" class="ghost small" id="guide-toggle"
+                    aria-pressed=move || state.guided.get().to_string()
+                    on:click=move |_| {
+                        let on = !state.guided.get_untracked();
+                        guide::save_guided(on);
+                        state.guided.set(on);
+                    }>"Guided mode"</button>
+                <widgets::ThemeToggle/>
             </header>
             {warning.map(|w| view! { <p class="banner warn" role="alert">{w}</p> })}
             <main id="main">
                 {move || match page.get() {
                     Page::Home => view! { <home::Home/> }.into_any(),
                     Page::Callback => view! { <callback::Callback/> }.into_any(),
+                    Page::Consent => view! { <consent::Consent/> }.into_any(),
                     Page::NotFound => view! { <widgets::NotFound/> }.into_any(),
                 }}
             </main>

@@ -26,6 +26,7 @@ fn TokenRow(
     let shown = RwSignal::new(false);
     let lifetime = expires_in.map(|n| format!("{field}: {} ({})", plain_number(n), unit.label()));
     let total = expires_at.zip(expires_in).map(|(_, n)| unit.millis(n));
+    let jwt = crate::oauth::jwt::decode(&value).map(|d| jwt_view(id, d));
     view! {
         <div class="token-row">
             <div class="token-label">{label}</div>
@@ -51,7 +52,34 @@ fn TokenRow(
                 }}
                 {lifetime.map(|l| view! { <span class="muted">" "{l}</span> })}
             </div>
+            {jwt}
         </div>
+    }
+}
+
+fn pretty(value: &serde_json::Value) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_default()
+}
+
+/// A JWT's header and claims, clearly marked as unverified.
+fn jwt_view(id: &'static str, decoded: crate::oauth::jwt::Decoded) -> impl IntoView {
+    let times = crate::oauth::jwt::time_claims(&decoded.claims)
+        .into_iter()
+        .map(|(name, secs)| {
+            let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(secs * 1000.0));
+            view! { <li><code>{name}</code>" "{String::from(date.to_iso_string())}</li> }
+        })
+        .collect_view();
+    view! {
+        <details class="jwt" id=format!("{id}-jwt")>
+            <summary>"JWT: decoded, not verified"</summary>
+            <p class="hint">"Handshake read these parts of the token but did not check its signature (it holds no keys). Use them to learn; never trust them for a decision."</p>
+            <h3>"Header"</h3>
+            <pre class="raw" tabindex="0">{pretty(&decoded.header)}</pre>
+            <h3>"Claims"</h3>
+            <pre class="raw" tabindex="0">{pretty(&decoded.claims)}</pre>
+            <ul class="jwt-times">{times}</ul>
+        </details>
     }
 }
 

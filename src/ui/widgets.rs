@@ -128,9 +128,12 @@ pub fn Outcome(outcome: ApiOutcome) -> impl IntoView {
                 <div class="outcome">
                     <p class="outcome-head">
                         <span class=class>{resp.status}" "{resp.status_text.clone()}</span>
-                        <span class="muted">{format!("{} · {}", millis(resp.elapsed_ms), human_size(resp.body.len()))}</span>
+                        <span class="muted">{format!("{} · {}", millis(resp.elapsed_ms), human_size(resp.size()))}</span>
                     </p>
-                    <pre class="body" data-testid="response-body">{pretty_body(&resp.body)}</pre>
+                    <pre class="body" tabindex="0" data-testid="response-body">{match resp.large {
+                        Some(_) => format!("[{} of body: open it in the explorer to read it]", human_size(resp.size())),
+                        None => pretty_body(&resp.body),
+                    }}</pre>
                 </div>
             }
             .into_any()
@@ -178,5 +181,81 @@ mod tests {
     fn pretty_body_keeps_non_json() {
         assert_eq!(pretty_body("<b>x</b>"), "<b>x</b>");
         assert_eq!(pretty_body("{\"a\":1}"), "{\n  \"a\": 1\n}");
+    }
+}
+
+/// The colour theme: the system's unless the user picked one (kept in localStorage).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Theme {
+    System,
+    Light,
+    Dark,
+}
+
+impl Theme {
+    const KEY: &'static str = "handshake.v1.theme";
+
+    fn name(self) -> &'static str {
+        match self {
+            Theme::System => "system",
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+
+    fn next(self) -> Theme {
+        match self {
+            Theme::System => Theme::Light,
+            Theme::Light => Theme::Dark,
+            Theme::Dark => Theme::System,
+        }
+    }
+
+    pub fn saved() -> Theme {
+        use crate::session::KeyValue;
+        match crate::session::local_storage().get(Self::KEY).as_deref() {
+            Some("light") => Theme::Light,
+            Some("dark") => Theme::Dark,
+            _ => Theme::System,
+        }
+    }
+
+    /// Sets `data-theme` on the root element (none: follow the system) and remembers it.
+    pub fn apply(self) {
+        use crate::session::KeyValue;
+        let root = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element());
+        if let Some(root) = root {
+            let _ = match self {
+                Theme::System => root.remove_attribute("data-theme"),
+                other => root.set_attribute("data-theme", other.name()),
+            };
+        }
+        let store = crate::session::local_storage();
+        match self {
+            Theme::System => store.remove(Self::KEY),
+            other => store.set(Self::KEY, other.name()),
+        }
+    }
+}
+
+/// A button that cycles the theme: system, light, dark.
+#[component]
+pub fn ThemeToggle() -> impl IntoView {
+    let theme = RwSignal::new(Theme::saved());
+    let label = move || match theme.get() {
+        Theme::System => "◐ System theme",
+        Theme::Light => "☀ Light theme",
+        Theme::Dark => "☾ Dark theme",
+    };
+    view! {
+        <button type="button" class="ghost small theme-toggle" id="theme-toggle"
+            title="Switch between the system's theme, light and dark"
+            on:click=move |_| {
+                let next = theme.get_untracked().next();
+                next.apply();
+                theme.set(next);
+            }>{label}</button>
     }
 }

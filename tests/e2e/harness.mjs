@@ -54,6 +54,7 @@ export function startProxyProcess(args, { env = {}, name = 'handshake-proxy', bi
         clearTimeout(timer);
         resolvePromise({
           url: m[1],
+          pid: child.pid,
           logs,
           stop: () => { running.delete(child); child.kill('SIGTERM'); },
         });

@@ -77,6 +77,30 @@ pub struct Counters {
     pub resource_requests: u64,
 }
 
+/// The outcome of checking an authorize request before showing consent.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ConsentCheck {
+    /// Ask the user: this client wants these scopes; these are the accounts to choose from.
+    Ask {
+        client_id: String,
+        scopes: Vec<String>,
+        accounts: Vec<ConsentAccount>,
+    },
+    /// Send the browser back to the client with an error (the redirect URI is trusted).
+    Redirect { to: String },
+    /// Stop here: the redirect URI cannot be trusted.
+    Refuse { title: String, detail: String },
+}
+
+/// A demo account as a consent screen lists it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ConsentAccount {
+    pub key: String,
+    pub name: String,
+    pub email: String,
+}
+
 pub struct Academy {
     clients: Vec<ClientConfig>,
     api_keys: Vec<ApiKeyConfig>,
@@ -237,36 +261,70 @@ impl Academy {
     /// Checks what must be right before the redirect URI can be trusted (RFC 6749 §4.1.2.1);
     /// on failure the page is rendered here, never redirected.
     fn trusted_redirect(&self, params: &Params) -> Result<(String, String), Response> {
+        self.redirect_check(params)
+            .map_err(|(title, detail)| pages::authorize_error(&title, &detail))
+    }
+
+    /// The same check, with the reason as (title, detail).
+    fn redirect_check(&self, params: &Params) -> Result<(String, String), (String, String)> {
+        let refuse = |title: &str, detail: String| Err((title.to_string(), detail));
         let Some(client_id) = params.non_empty("client_id") else {
-            return Err(pages::authorize_error(
+            return refuse(
                 "client_id is missing",
-                "The authorize URL must carry the client id you received with your credentials.",
-            ));
+                "The authorize URL must carry the client id you received with your credentials."
+                    .into(),
+            );
         };
         let Some(client) = self.client(client_id) else {
-            return Err(pages::authorize_error(
+            return refuse(
                 "Unknown client_id",
-                &format!(
-                    "No application is registered with client id \u{201c}{client_id}\u{201d}."
-                ),
-            ));
+                format!("No application is registered with client id \u{201c}{client_id}\u{201d}."),
+            );
         };
         let Some(redirect_uri) = params.non_empty("redirect_uri") else {
-            return Err(pages::authorize_error(
+            return refuse(
                 "redirect_uri is missing",
-                "The authorize URL must name the redirect URI registered for this client.",
-            ));
+                "The authorize URL must name the redirect URI registered for this client.".into(),
+            );
         };
         if !client.allows_redirect(redirect_uri) {
-            return Err(pages::authorize_error(
+            return refuse(
                 "redirect_uri does not match",
-                &format!(
+                format!(
                     "\u{201c}{redirect_uri}\u{201d} is not the redirect URI registered for this client. Registered: {}.",
                     client.redirect_uris.join(", ")
                 ),
-            ));
+            );
         }
         Ok((client_id.to_string(), redirect_uri.to_string()))
+    }
+
+    /// What the authorize page would do with `params`, for a consent screen drawn by someone
+    /// else (Handshake's in-browser Sandbox).
+    pub fn consent_check(&self, params: &Params) -> ConsentCheck {
+        if let Err((title, detail)) = self.redirect_check(params) {
+            return ConsentCheck::Refuse { title, detail };
+        }
+        match self.checked_request(params) {
+            Ok((client_id, _, scopes)) => ConsentCheck::Ask {
+                client_id,
+                scopes,
+                accounts: USERS
+                    .iter()
+                    .map(|u| ConsentAccount {
+                        key: u.key.into(),
+                        name: u.name.into(),
+                        email: u.email.into(),
+                    })
+                    .collect(),
+            },
+            Err(response) => ConsentCheck::Redirect {
+                to: response
+                    .header_value("location")
+                    .unwrap_or_default()
+                    .to_string(),
+            },
+        }
     }
 
     /// Errors after the redirect URI is trusted go back to the client, Make-style.

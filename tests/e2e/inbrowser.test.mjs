@@ -1,0 +1,109 @@
+// The GitHub Pages demo with nothing behind it: the release build from scripts/build-pages.sh
+// (its own config.json) under a sub-path on a static server that behaves like GitHub Pages,
+// and no proxy or Sandbox process at all. The in-browser Sandbox answers everything.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, startStaticServer, launchBrowser, freshApp } from './harness.mjs';
+
+const DIST = process.env.HANDSHAKE_PAGES_DIST ?? join(ROOT, 'target', 'dist-pages');
+const SESSION_KEY = 'handshake.v1.session.browser-academy-v2';
+
+let site;
+let browser;
+
+before(async () => {
+  assert.ok(existsSync(join(DIST, 'sandbox-authorize', 'index.html')), `build first: scripts/build-pages.sh /handshake/ ${DIST}`);
+  site = await startStaticServer({ dir: DIST, prefix: '/handshake/', pages: true });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await site?.stop();
+});
+
+const session = (page) => page.evaluate((k) => JSON.parse(sessionStorage.getItem(k) ?? 'null'), SESSION_KEY);
+
+async function signIn(page, who = 'Jane Black') {
+  await page.click('#authorize');
+  await page.waitForSelector('[data-testid="consent"]');
+  assert.equal(new URL(page.url()).pathname, '/handshake/sandbox-authorize');
+  await page.getByLabel(new RegExp(who)).check();
+  await page.click('#consent-allow');
+  await page.waitForSelector('#info-result .status.ok');
+}
+
+async function call(page, endpoint) {
+  const before = await page.$$eval('.history-entry', (e) => e.length);
+  await page.click(`[data-endpoint="${endpoint}"]`);
+  await page.click('#send');
+  await page.waitForFunction((n) => document.querySelectorAll('.history-entry').length > n, before);
+  return Number(await page.getAttribute('#response', 'data-status'));
+}
+
+test('authorize, call, reload, refresh and invalidate with no server behind the page', async () => {
+  const { page, requests, errors } = await freshApp(browser.context, site.url);
+  assert.equal(await page.inputValue('#provider'), 'browser-academy-v2', 'the demo starts in the browser Sandbox');
+  const shown = new URL(await page.textContent('#authorize-url'));
+  assert.equal(shown.origin, 'https://sandbox.handshake.invalid');
+  assert.equal(shown.searchParams.get('redirect_uri'), `${site.origin}/handshake/callback`);
+  assert.ok(!site.served.some((p) => p.includes('handshake-local')), 'the Sandbox module is not part of the first load');
+
+  await signIn(page);
+  assert.ok(site.served.includes('/handshake/handshake-local_bg.wasm'), 'it loads when the consent page needs it');
+  assert.match(await page.textContent('#info-result'), /Jane Black/);
+  assert.equal(new URL(page.url()).pathname, '/handshake/');
+  assert.ok(site.served.includes('/handshake/callback'), 'the callback came from the static host');
+  const first = await session(page);
+  assert.equal(first.tokens.expires_in, 5, 'Academy lifetimes in minutes');
+
+  assert.equal(await call(page, 'movies.list'), 200);
+  await page.getByRole('button', { name: 'Raw' }).click();
+  const movies = JSON.parse(await page.textContent('#response-raw'));
+  assert.equal(movies.length, 5);
+
+  // A reload keeps the Sandbox's state: the same token still works.
+  await page.reload();
+  await page.waitForSelector('body[data-ready="true"]');
+  assert.equal(await call(page, 'genres.list'), 200);
+
+  await page.click('#refresh');
+  await page.waitForFunction(([k, old]) => {
+    const s = JSON.parse(sessionStorage.getItem(k) ?? 'null');
+    return s && s.tokens.access_token !== old;
+  }, [SESSION_KEY, first.tokens.access_token]);
+  const second = await session(page);
+  assert.notEqual(second.tokens.refresh_token, first.tokens.refresh_token, 'the refresh token rotates');
+  assert.equal(await call(page, 'movies.list'), 200, 'the new token works');
+
+  await page.click('#revoke');
+  await page.waitForSelector('#revoke-result .status.ok');
+  await page.waitForSelector('#signed-out');
+  assert.equal(await session(page), null);
+  const log = await page.$$eval('.log-entry', (els) => els.map((e) => e.dataset.step));
+  for (const step of ['authorize', 'callback', 'token', 'info', 'refresh', 'revoke']) {
+    assert.ok(log.includes(step), `the flow log shows ${step}: ${log}`);
+  }
+
+  const elsewhere = requests.filter((r) => !r.url.startsWith(site.origin));
+  assert.deepEqual(elsewhere.map((r) => r.url), [], 'nothing left the static host');
+  assert.ok(!requests.some((r) => r.url.includes('/proxy/') && !r.url.endsWith('/proxy/_info')), 'no proxy call');
+  assert.deepEqual(errors, []);
+});
+
+test('Deny comes back to the callback as access_denied; a foreign redirect URI is refused on the consent page', async () => {
+  const { page } = await freshApp(browser.context, site.url);
+  await page.click('#authorize');
+  await page.waitForSelector('[data-testid="consent"]');
+  await page.click('#consent-deny');
+  await page.waitForSelector('[data-testid="callback-error"]');
+  assert.match(await page.getAttribute('[data-testid="callback-error"]', 'data-code'), /access_denied/);
+
+  await page.goto(`${site.url}sandbox-authorize?client_id=academy-sandbox-client&redirect_uri=${encodeURIComponent('https://evil.example/cb')}&response_type=code&scope=connect&state=x`);
+  await page.waitForSelector('[data-testid="consent-refused"]');
+  assert.match(await page.textContent('[data-testid="consent-refused"]'), /redirect_uri does not match/);
+  assert.equal(new URL(page.url()).origin, site.origin, 'not sent to the foreign URI');
+});
