@@ -51,8 +51,7 @@ pub struct Account {
 }
 
 /// What the authorize endpoint makes of a request, before the consent screen.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq)]
 pub enum ConsentCheck {
     Ask {
         client_id: String,
@@ -63,6 +62,44 @@ pub enum ConsentCheck {
     Redirect { to: String },
     /// Stop: the redirect URI cannot be trusted.
     Refuse { title: String, detail: String },
+}
+
+/// The module's JSON for a `ConsentCheck` (`{"kind": …}` and the variant's fields), read as a
+/// plain struct: a tagged-enum reader would add kilobytes to the app's first load.
+#[derive(Deserialize)]
+struct ConsentJson {
+    kind: String,
+    #[serde(default)]
+    client_id: String,
+    #[serde(default)]
+    scopes: Vec<String>,
+    #[serde(default)]
+    accounts: Vec<Account>,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    detail: String,
+}
+
+impl ConsentCheck {
+    pub fn from_json(text: &str) -> Result<ConsentCheck, String> {
+        let j: ConsentJson = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        match j.kind.as_str() {
+            "ask" => Ok(ConsentCheck::Ask {
+                client_id: j.client_id,
+                scopes: j.scopes,
+                accounts: j.accounts,
+            }),
+            "redirect" => Ok(ConsentCheck::Redirect { to: j.to }),
+            "refuse" => Ok(ConsentCheck::Refuse {
+                title: j.title,
+                detail: j.detail,
+            }),
+            other => Err(format!("unknown consent answer {other:?}")),
+        }
+    }
 }
 
 fn reason(status: u16) -> &'static str {
@@ -228,7 +265,7 @@ mod browser {
     /// Checks an authorize query (without `?`) before drawing the consent screen.
     pub async fn consent(query: &str) -> Result<ConsentCheck, String> {
         let sandbox = sandbox().await?;
-        serde_json::from_str(&sandbox.consent(query)).map_err(|e| e.to_string())
+        ConsentCheck::from_json(&sandbox.consent(query))
     }
 
     /// Forgets the Sandbox's state (its users' records, codes and tokens).
@@ -281,7 +318,7 @@ mod tests {
         };
         let text = serde_json::to_string(&module).unwrap();
         assert_eq!(
-            serde_json::from_str::<ConsentCheck>(&text).unwrap(),
+            ConsentCheck::from_json(&text).unwrap(),
             ConsentCheck::Redirect {
                 to: "https://x/cb?error=e".into(),
             }
@@ -294,7 +331,7 @@ mod tests {
             "client_id=academy-sandbox-client&redirect_uri=https%3A%2F%2Fx%2Fcb&response_type=code&scope=connect&state=s",
         ))
         .unwrap();
-        match serde_json::from_str::<ConsentCheck>(&ask).unwrap() {
+        match ConsentCheck::from_json(&ask).unwrap() {
             ConsentCheck::Ask { accounts, .. } => assert_eq!(accounts[1].name, "Jane Black"),
             other => panic!("{other:?}"),
         }

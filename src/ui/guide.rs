@@ -111,9 +111,14 @@ fn steps(p: &Provider, redirect_uri: &str) -> Vec<Step> {
             title: "Exchange the code for tokens",
             logged_as: &["token"],
             explain: format!(
-                "The app sends the code, the client id, the redirect URI again and the client secret to {} {}. Browsers cannot keep a secret, so this call goes through the proxy, which can add the secret itself. The answer holds the access token, its lifetime {} and usually a refresh token.",
+                "The app sends the code, the client id, the redirect URI again and the client secret to {} {}. {} The answer holds the access token, its lifetime {} and usually a refresh token.",
                 p.token.method,
                 p.token.url,
+                if crate::local::is_local(&p.token.url) {
+                    "Here the Sandbox inside this page answers; with a real provider a browser cannot keep a secret, so this call goes through the proxy, which can add the secret itself."
+                } else {
+                    "Browsers cannot keep a secret, so this call goes through the proxy, which can add the secret itself."
+                },
                 unit_words(p.expiry_unit)
             ),
             wrong: &[

@@ -31,6 +31,29 @@ try {
   await page.click('#send');
   await page.waitForSelector('#response-explanation');
   await shot(page, 'explorer-error.png', '.explorer');
+
+  // Guided mode after a whole in-browser flow, light and dark; then a phone-sized view.
+  await page.evaluate(() => { sessionStorage.clear(); localStorage.clear(); });
+  await page.goto(rig.app.url);
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.selectOption('#provider', 'browser-academy-v2');
+  await page.click('#authorize');
+  await page.click('#consent-allow');
+  await page.waitForSelector('#info-result .status.ok');
+  await page.click('[data-endpoint="movies.list"]');
+  await page.click('#send');
+  await page.waitForSelector('#response-tree');
+  await page.click('#refresh');
+  await page.waitForSelector('.log-entry[data-step="refresh"]');
+  await page.locator('#guide-token details.guide-raw').evaluate((d) => { d.open = true; });
+  await shot(page, 'guided-light.png', '#guide');
+  await page.click('#theme-toggle');
+  await page.click('#theme-toggle');
+  await shot(page, 'guided-dark.png', '#guide');
+  await page.click('#theme-toggle');
+  await page.setViewportSize({ width: 360, height: 780 });
+  await page.evaluate(() => document.querySelector('#session-title').scrollIntoView());
+  await page.screenshot({ path: join(out, 'mobile.png') });
   console.log(`screenshots written to ${out}`);
 } finally {
   await browser.close();
