@@ -347,20 +347,6 @@ pub fn presets(config: &AppConfig) -> Vec<Provider> {
     let local = crate::local::LOCAL_ORIGIN;
     vec![
         academy_v2(
-            "browser-academy-v2",
-            "In this browser · Make App Academy v2 (OAuth2)",
-            "The simulated Academy API running inside this page: no server, no proxy, no credentials. Its data lives in this tab.",
-            &format!("{local}/api/v2"),
-            Group::Sandbox,
-        ),
-        academy_v1(
-            "browser-academy-v1",
-            "In this browser · Make App Academy v1 (API key)",
-            "The simulated Academy API inside this page, with an API key: academy-sandbox-key is John Doe's.",
-            &format!("{local}/api/v1"),
-            Group::Sandbox,
-        ),
-        academy_v2(
             "sandbox-academy-v2",
             "Sandbox · Make App Academy v2 (OAuth2)",
             "The simulated Academy API on this machine: no credentials needed.",
@@ -386,6 +372,20 @@ pub fn presets(config: &AppConfig) -> Vec<Provider> {
             "Sandbox · PHP-style API",
             "A simulated plain PHP OAuth2 API: form token call without grant_type, no refresh token. Sign in as johndoe / sandbox.",
             &format!("{sandbox}/php"),
+            Group::Sandbox,
+        ),
+        academy_v2(
+            "browser-academy-v2",
+            "In this browser · Make App Academy v2 (OAuth2)",
+            "The simulated Academy API running inside this page: no server, no proxy, no credentials. Its data lives in this tab.",
+            &format!("{local}/api/v2"),
+            Group::Sandbox,
+        ),
+        academy_v1(
+            "browser-academy-v1",
+            "In this browser · Make App Academy v1 (API key)",
+            "The simulated Academy API inside this page, with an API key: academy-sandbox-key is John Doe's.",
+            &format!("{local}/api/v1"),
             Group::Sandbox,
         ),
         academy_v2(
