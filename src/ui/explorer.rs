@@ -53,15 +53,24 @@ fn body_js(resp: &HttpResponse) -> JsValue {
     }
 }
 
-/// Parses an answer's body with the browser's JSON.parse, in its own task.
+/// Answers above this size are parsed in a task of their own, so that reading, parsing and
+/// drawing never add up to one long task; smaller ones are quicker without the round trips.
+const PARSE_APART: usize = 2 << 20;
+
+/// Parses an answer's body with the browser's JSON.parse.
 async fn parse_body(outcome: &ApiOutcome) -> Option<Parsed> {
     let resp = outcome.result.as_ref().ok()?;
     if resp.large.is_none() && resp.body.trim().is_empty() {
         return None;
     }
-    sleep_ms(0).await;
+    let apart = resp.size() > PARSE_APART;
+    if apart {
+        sleep_ms(0).await;
+    }
     let value = json_tree::parse_js(&body_js(resp))?;
-    sleep_ms(0).await;
+    if apart {
+        sleep_ms(0).await;
+    }
     Some(Parsed(SendWrapper::new(value)))
 }
 
