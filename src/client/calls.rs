@@ -145,6 +145,7 @@ impl Runtime {
         let resp = self
             .exchange("refresh", "Refreshed the access token", &req)
             .await
+            .map(crate::http::HttpResponse::with_text_body)
             .map_err(|e| {
                 FlowError::new(
                     "refresh_network",

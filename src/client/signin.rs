@@ -240,6 +240,7 @@ impl Runtime {
         let resp = self
             .exchange("token", "Exchanged the code for tokens", &req)
             .await
+            .map(crate::http::HttpResponse::with_text_body)
             .map_err(|e| {
                 FlowError::new(
                     "token_network",

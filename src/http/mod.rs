@@ -89,6 +89,15 @@ pub struct HttpResponse {
 }
 
 impl HttpResponse {
+    /// The answer with a large body copied into `body`, for parsers that read Rust text
+    /// (token answers are small, but a provider may send anything).
+    pub fn with_text_body(mut self) -> Self {
+        if let Some(large) = self.large.take() {
+            self.body = large.text.as_string().unwrap_or_default();
+        }
+        self
+    }
+
     /// The body's size in bytes, wherever it is kept.
     pub fn size(&self) -> usize {
         self.large.as_ref().map_or(self.body.len(), |l| l.bytes)
