@@ -107,3 +107,54 @@ test('Deny comes back to the callback as access_denied; a foreign redirect URI i
   assert.match(await page.textContent('[data-testid="consent-refused"]'), /redirect_uri does not match/);
   assert.equal(new URL(page.url()).origin, site.origin, 'not sent to the foreign URI');
 });
+
+test('guided mode follows the flow, links steps and log entries both ways; a JWT is decoded, not verified', async () => {
+  const { page } = await freshApp(browser.context, site.url);
+  assert.equal(await page.getAttribute('#guide-register', 'aria-current'), 'step', 'the first step is the current one');
+  assert.match(await page.textContent('#guide-register'), new RegExp(`${site.origin}/handshake/callback`), 'the redirect URI to register is this page\'s');
+
+  await signIn(page, 'John Doe');
+  await page.waitForSelector('#guide-call.done');
+  for (const step of ['register', 'authorize', 'callback', 'token', 'call']) {
+    assert.match(await page.getAttribute(`#guide-${step}`, 'class'), /\bdone\b/, `${step} is done`);
+  }
+  assert.equal(await page.getAttribute('#guide-refresh', 'aria-current'), 'step');
+  const raw = await page.textContent('#guide-token .guide-raw');
+  assert.match(raw, /POST https:\/\/sandbox\.handshake\.invalid\/api\/v2\/token/);
+  assert.match(raw, /"client_secret": "\[redacted\]"/);
+  assert.doesNotMatch(raw, /academy-sandbox-secret/);
+
+  // Step → its flow-log entry, opened and focused; and back.
+  await page.locator('#guide-token').getByRole('button', { name: /Show it in the flow log/ }).click();
+  const focused = await page.evaluate(() => ({ id: document.activeElement.id, step: document.activeElement.dataset.step, open: document.activeElement.querySelector('details').open }));
+  assert.match(focused.id, /^log-\d+$/);
+  assert.equal(focused.step, 'token');
+  assert.equal(focused.open, true);
+  await page.locator(`#${focused.id}`).getByRole('button', { name: 'Step 4 in the guide' }).click();
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'guide-token');
+
+  // The inspector decodes a token that is a JWT, and says it is not verified.
+  assert.equal(await page.locator('#access-token-jwt').count(), 0, 'the Sandbox\'s tokens are opaque');
+  const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const jwt = `${b64({ alg: 'RS256', typ: 'JWT' })}.${b64({ sub: 'learner-42', exp: 1_900_000_000 })}.c2ln`;
+  await page.evaluate(([k, token]) => {
+    const s = JSON.parse(sessionStorage.getItem(k));
+    s.tokens.access_token = token;
+    sessionStorage.setItem(k, JSON.stringify(s));
+  }, [SESSION_KEY, jwt]);
+  await page.reload();
+  await page.waitForSelector('#access-token-jwt');
+  assert.match(await page.textContent('#access-token-jwt summary'), /decoded, not verified/);
+  await page.click('#access-token-jwt summary');
+  const claims = await page.textContent('#access-token-jwt');
+  assert.match(claims, /"sub": "learner-42"/);
+  assert.match(claims, /exp 2030-03-17T17:46:40\.000Z/);
+
+  // Hidden, the guide stays hidden across a reload; shown again from the header.
+  await page.click('#guide-off');
+  await page.reload();
+  await page.waitForSelector('body[data-ready="true"]');
+  assert.equal(await page.locator('#guide').count(), 0);
+  await page.click('#guide-toggle');
+  await page.waitForSelector('#guide');
+});
