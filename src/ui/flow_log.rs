@@ -76,13 +76,24 @@ pub fn FlowLog() -> impl IntoView {
                 <ol class="log" reversed>
                     // Keyed: a new step adds one item; the others are not rebuilt.
                     <For
+                        // Keys only: the entries (whole raw requests and answers) are read once, when
+                        // their item is created, not copied on every new step.
                         each=move || {
-                            let entries = log.get();
-                            let last = entries.len().saturating_sub(1);
-                            entries.into_iter().enumerate().rev().map(move |(i, e)| (i, i == last, e))
+                            log.with(|entries| {
+                                let last = entries.len().saturating_sub(1);
+                                entries
+                                    .iter()
+                                    .enumerate()
+                                    .rev()
+                                    .map(|(i, e)| (i, i == last, e.at.to_bits()))
+                                    .collect::<Vec<_>>()
+                            })
                         }
-                        key=|(i, _, e)| (*i, e.at.to_bits())
-                        children=move |(i, newest, e)| entry_view(i, e, newest, state.guided)
+                        key=|(i, _, at)| (*i, *at)
+                        children=move |(i, newest, _)| {
+                            log.with_untracked(|l| l.get(i).cloned())
+                                .map(|e| entry_view(i, e, newest, state.guided))
+                        }
                     />
                 </ol>
             </Show>

@@ -193,12 +193,13 @@ pub fn guide_step_for(log_step: &str) -> Option<(&'static str, usize)> {
     }
 }
 
-fn step_view(number: usize, step: Step, log: &[LogEntry], current: bool) -> impl IntoView {
-    let found = log
-        .iter()
-        .enumerate()
-        .rev()
-        .find(|(_, e)| step.logged_as.contains(&e.step.as_str()));
+/// One step, with the flow-log entry (index, entry) that shows it happening, if any.
+fn step_view(
+    number: usize,
+    step: &Step,
+    found: Option<(usize, LogEntry)>,
+    current: bool,
+) -> impl IntoView {
     let done = found.is_some();
     let (class, status) = match (done, current) {
         (true, _) => ("guide-step done", "done"),
@@ -225,12 +226,13 @@ fn step_view(number: usize, step: Step, log: &[LogEntry], current: bool) -> impl
         .iter()
         .map(|w| view! { <li>{*w}</li> })
         .collect_view();
+    let explain = step.explain.clone();
     view! {
         <li class=class id=format!("guide-{}", step.key) data-step=step.key tabindex="-1"
             aria-current=current.then_some("step")>
             <h3><span class="step" aria-hidden="true">{number}</span>{step.title}
                 <span class="tag guide-status">{status}</span></h3>
-            <p>{step.explain}</p>
+            <p>{explain}</p>
             {raw}
             <details class="guide-wrong">
                 <summary>"What can go wrong"</summary>
@@ -265,15 +267,38 @@ pub fn Guide() -> impl IntoView {
                 <p class="muted">"This provider uses an API key, not OAuth2: press “Use this key”, then call any endpoint in the explorer. Pick a v2 (OAuth2) provider to follow the whole flow step by step."</p>
             }.into_any());
         }
-        let log = rt.log.get();
         let list = steps(&provider, &redirect_uri);
-        let first_open = list
+        // Each step follows only its own latest log entry: a new API call redraws one step,
+        // not the whole guide (the log holds whole raw requests and answers).
+        let found: Vec<Memo<Option<(usize, u64)>>> = list
             .iter()
-            .position(|s| !log.iter().any(|e| s.logged_as.contains(&e.step.as_str())));
+            .map(|s| {
+                let names = s.logged_as;
+                Memo::new(move |_| {
+                    rt.log.with(|log| {
+                        log.iter()
+                            .rposition(|e| names.contains(&e.step.as_str()))
+                            .map(|i| (i, log[i].at.to_bits()))
+                    })
+                })
+            })
+            .collect();
+        let first_open = {
+            let found = found.clone();
+            Memo::new(move |_| found.iter().position(|m| m.get().is_none()))
+        };
         let items = list
             .into_iter()
+            .zip(found)
             .enumerate()
-            .map(|(i, s)| step_view(i + 1, s, &log, Some(i) == first_open))
+            .map(|(i, (s, at))| {
+                move || {
+                    let entry = at.get().and_then(|(n, _)| {
+                        rt.log.with_untracked(|l| l.get(n).cloned()).map(|e| (n, e))
+                    });
+                    step_view(i + 1, &s, entry, first_open.get() == Some(i))
+                }
+            })
             .collect_view();
         Some(view! { <ol class="guide">{items}</ol> }.into_any())
     };
