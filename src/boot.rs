@@ -46,7 +46,7 @@ pub fn page_for(pathname: &str, base: &str) -> Page {
 
 const SETTINGS_KEY: &str = "settings";
 
-/// The user's settings from localStorage (no secrets are ever stored there).
+/// The user's settings (two addresses) from the browser's preferences store.
 pub fn saved_overrides() -> Overrides {
     local_storage()
         .get(&format!("{PREFIX}{SETTINGS_KEY}"))

@@ -37,7 +37,7 @@ struct ConfigFile {
 pub const DEFAULT_SANDBOX_URL: &str = "http://127.0.0.1:8090";
 
 /// The user's own settings (Settings card, kept in localStorage): they win over config.json.
-/// Nothing secret belongs here.
+/// Two addresses and nothing else belong here.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Overrides {
     #[serde(default)]

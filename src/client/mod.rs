@@ -52,7 +52,7 @@ pub struct Runtime {
     /// Why the user must authorize again (a refresh failed for good), if so.
     pub reauth: RwSignal<Option<String>>,
     pub log: RwSignal<Vec<LogEntry>>,
-    /// What the proxy said about itself at start-up (which client secrets it holds).
+    /// What the proxy said about itself at start-up (`/proxy/_info`).
     pub proxy_info: StoredValue<Option<ProxyInfo>>,
     refreshing: StoredValue<Option<RefreshFuture>, LocalStorage>,
 }
@@ -126,7 +126,8 @@ impl Runtime {
         session::local_storage().set(&format!("{PREFIX}{SELECTED_KEY}"), id);
     }
 
-    /// Adds (or replaces, by id) a custom provider and keeps it in localStorage (no secrets).
+    /// Adds (or replaces, by id) a custom provider and keeps its description browser-wide
+    /// (endpoints and switches only, as the export).
     pub fn save_custom(&self, provider: Provider) {
         self.providers.update(|ps| {
             ps.retain(|p| p.id != provider.id);

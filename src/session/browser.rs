@@ -10,7 +10,7 @@ pub fn session_storage() -> WebStorage {
     WebStorage(web_sys::window().and_then(|w| w.session_storage().ok().flatten()))
 }
 
-/// localStorage: non-secret preferences only.
+/// localStorage: preferences only (client ids, redirect URIs, scopes, settings, theme).
 pub fn local_storage() -> WebStorage {
     WebStorage(web_sys::window().and_then(|w| w.local_storage().ok().flatten()))
 }

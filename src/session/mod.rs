@@ -1,5 +1,5 @@
 // The session store over sessionStorage: pending flows, tokens, the typed secret and the flow
-// log, under namespaced, versioned keys. Non-secret preferences go to localStorage via `Prefs`.
+// log, under namespaced, versioned keys. Preferences (`Prefs`) are kept browser-wide.
 
 mod browser;
 pub use browser::{local_storage, session_storage};

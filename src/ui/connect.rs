@@ -141,8 +141,9 @@ pub fn Connect() -> impl IntoView {
             .get()
             .is_some_and(|p| rt.secret_held_by_proxy(&p, &id))
     });
-    // What is typed survives a reload: non-secret fields in localStorage, the secret in this
-    // tab's sessionStorage, both under the provider the fields belong to.
+    // What is typed survives a reload: client id, redirect URI and scopes as this browser's
+    // preferences (`Prefs`), everything else in this tab's sessionStorage, both under the
+    // provider the fields belong to.
     Effect::new(move |_| {
         let value = form.value();
         let id = form.filled_for.get_untracked();

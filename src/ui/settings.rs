@@ -1,5 +1,5 @@
 // The Settings card: where the proxy and the Sandbox are, overriding config.json for this
-// browser (kept in localStorage, never a secret), and what the proxy says about itself.
+// browser (two addresses, kept as preferences), and what the proxy says about itself.
 
 use super::AppState;
 use crate::boot::save_overrides;
@@ -64,7 +64,7 @@ pub fn Settings() -> impl IntoView {
                     <label for="setting-sandbox">"Sandbox URL"</label>
                     <input id="setting-sandbox" type="url" spellcheck="false" placeholder="http://127.0.0.1:8090"
                         prop:value=move || sandbox.get() on:input=move |ev| sandbox.set(event_target_value(&ev))/>
-                    <p class="hint">"Empty fields use config.json. Saved in this browser's localStorage (never a secret); the page reloads to apply them."</p>
+                    <p class="hint">"Empty fields use config.json. Saved in this browser as preferences (two addresses, nothing else); the page reloads to apply them."</p>
                     {move || problem.get().map(|p| view! { <p class="banner error" role="alert">{p}</p> })}
                     <div class="actions">
                         <button id="settings-save" type="submit" class="primary">"Save and reload"</button>
