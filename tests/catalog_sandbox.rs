@@ -4,6 +4,7 @@
 use handshake::catalog::{build, catalog, Draft, Endpoint};
 use handshake::http::HttpRequest;
 use handshake::providers::CatalogId;
+use handshake_sandbox::http::query_param;
 use handshake_sandbox::{Config, Request, Response, Sandbox, SeededRandom};
 use std::collections::BTreeMap;
 
@@ -26,6 +27,13 @@ fn send(sb: &mut Sandbox, req: &HttpRequest, credential: (&str, &str)) -> Respon
     sb.handle(&r, 1_700_000_000_000)
 }
 
+/// Sends a consent or login form and returns the code from the redirect it answers with.
+fn redirect_code(sb: &mut Sandbox, form: &Request) -> String {
+    let resp = sb.handle(form, 1_700_000_000_000);
+    let location = resp.header_value("location").unwrap_or_default();
+    query_param(location, "code").unwrap_or_else(|| panic!("no code in {location:?}"))
+}
+
 fn form(pairs: &[(&str, &str)]) -> Request {
     Request::new("POST", "/").form_body(pairs)
 }
@@ -41,19 +49,7 @@ fn academy_token(sb: &mut Sandbox) -> String {
         ("decision", "allow"),
     ]);
     consent.path = "/api/v2/authorize".into();
-    let location = sb
-        .handle(&consent, 1_700_000_000_000)
-        .header_value("location")
-        .unwrap()
-        .to_string();
-    let code = location
-        .split("code=")
-        .nth(1)
-        .unwrap()
-        .split('&')
-        .next()
-        .unwrap()
-        .to_string();
+    let code = redirect_code(sb, &consent);
     let token = Request::new("POST", "/api/v2/token").json_body(&serde_json::json!({
         "code": code, "client_id": "academy-sandbox-client", "client_secret": "academy-sandbox-secret",
         "grant_type": "authorization_code", "redirect_uri": "http://127.0.0.1/callback"}));
@@ -71,19 +67,7 @@ fn metamaps_token(sb: &mut Sandbox) -> String {
         ("decision", "allow"),
     ]);
     consent.path = "/metamaps/oauth/authorize".into();
-    let location = sb
-        .handle(&consent, 1_700_000_000_000)
-        .header_value("location")
-        .unwrap()
-        .to_string();
-    let code = location
-        .split("code=")
-        .nth(1)
-        .unwrap()
-        .split('&')
-        .next()
-        .unwrap()
-        .to_string();
+    let code = redirect_code(sb, &consent);
     let mut token = form(&[
         ("client_id", "metamaps-sandbox-client"),
         ("client_secret", "metamaps-sandbox-secret"),
@@ -205,19 +189,7 @@ fn php_userinfo_is_accepted() {
         ("decision", "grant"),
     ]);
     login.path = "/php/api/authorize.php".into();
-    let location = sb
-        .handle(&login, 1_700_000_000_000)
-        .header_value("location")
-        .unwrap()
-        .to_string();
-    let code = location
-        .split("code=")
-        .nth(1)
-        .unwrap()
-        .split('&')
-        .next()
-        .unwrap()
-        .to_string();
+    let code = redirect_code(&mut sb, &login);
     let mut token = form(&[
         ("code", &code),
         ("client_id", "php-sandbox-client"),

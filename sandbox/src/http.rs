@@ -239,6 +239,14 @@ pub fn append_query(url: &str, pairs: &[(&str, &str)]) -> String {
     format!("{base}{separator}{encoded}")
 }
 
+/// The first value of query parameter `name` in a URL (what a client reads from a redirect).
+pub fn query_param(url: &str, name: &str) -> Option<String> {
+    let query = url.split('#').next()?.split_once('?')?.1;
+    Params::from_urlencoded(query.as_bytes())
+        .get(name)
+        .map(str::to_string)
+}
+
 /// Escapes text for an HTML text node or a double-quoted attribute.
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -258,6 +266,18 @@ pub fn escape_html(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn query_param_reads_what_append_query_wrote() {
+        let url = append_query(
+            "https://x.example/cb?a=1#frag",
+            &[("code", "c d&e"), ("state", "s")],
+        );
+        assert_eq!(query_param(&url, "code").as_deref(), Some("c d&e"));
+        assert_eq!(query_param(&url, "a").as_deref(), Some("1"));
+        assert_eq!(query_param(&url, "missing"), None);
+        assert_eq!(query_param("https://x.example/cb#code=1", "code"), None);
+    }
 
     #[test]
     fn body_params_reads_json_and_form() {

@@ -140,15 +140,9 @@ mod tests {
         ));
         assert!(grew);
         assert_eq!(resp.status, 302);
-        let location = resp.header_value("location").unwrap().to_string();
+        let location = resp.header_value("location").unwrap();
         assert!(location.starts_with(CALLBACK), "{location}");
-        let code = location
-            .split("code=")
-            .nth(1)
-            .unwrap()
-            .split('&')
-            .next()
-            .unwrap();
+        let code = crate::http::query_param(location, "code").unwrap();
         let body = serde_json::json!({
             "grant_type": "authorization_code", "code": code,
             "client_id": "academy-sandbox-client", "client_secret": "academy-sandbox-secret",
