@@ -50,12 +50,19 @@ pub struct Account {
     pub email: String,
 }
 
+/// A requested scope and what it lets the application do, in the provider's words.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct ScopeLine {
+    pub name: String,
+    pub meaning: String,
+}
+
 /// What the authorize endpoint makes of a request, before the consent screen.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ConsentCheck {
     Ask {
         client_id: String,
-        scopes: Vec<String>,
+        scopes: Vec<ScopeLine>,
         accounts: Vec<Account>,
     },
     /// Back to the client with an error (the redirect URI is trusted).
@@ -72,7 +79,7 @@ struct ConsentJson {
     #[serde(default)]
     client_id: String,
     #[serde(default)]
-    scopes: Vec<String>,
+    scopes: Vec<ScopeLine>,
     #[serde(default)]
     accounts: Vec<Account>,
     #[serde(default)]
@@ -332,7 +339,16 @@ mod tests {
         ))
         .unwrap();
         match ConsentCheck::from_json(&ask).unwrap() {
-            ConsentCheck::Ask { accounts, .. } => assert_eq!(accounts[1].name, "Jane Black"),
+            ConsentCheck::Ask {
+                accounts, scopes, ..
+            } => {
+                assert_eq!(accounts[1].name, "Jane Black");
+                assert_eq!(scopes[0].name, "connect");
+                assert_eq!(
+                    scopes[0].meaning,
+                    "connect to your account and see who you are"
+                );
+            }
             other => panic!("{other:?}"),
         }
     }

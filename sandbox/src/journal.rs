@@ -172,7 +172,12 @@ mod tests {
                 accounts,
             } => {
                 assert_eq!(client_id, "academy-sandbox-client");
-                assert_eq!(scopes, vec!["connect".to_string(), "read".into()]);
+                let names: Vec<_> = scopes.iter().map(|s| s.name.as_str()).collect();
+                assert_eq!(names, ["connect", "read"]);
+                assert_eq!(
+                    scopes[1].meaning,
+                    "read your movies, people and other records"
+                );
                 let names: Vec<_> = accounts.iter().map(|a| a.name.as_str()).collect();
                 assert_eq!(names, ["John Doe", "Jane Black"]);
             }

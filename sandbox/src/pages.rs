@@ -32,7 +32,8 @@ pub fn index() -> String {
     )
 }
 
-fn scope_line(scope: &str) -> &'static str {
+/// What a scope lets the application do, as the consent screen says it.
+pub(crate) fn scope_line(scope: &str) -> &'static str {
     match scope {
         "connect" => "connect to your account and see who you are",
         "read" => "read your movies, people and other records",

@@ -7,16 +7,6 @@ use crate::http::HttpRequest;
 use crate::local::{self, Account, ConsentCheck, LOCAL_ORIGIN};
 use leptos::prelude::*;
 
-fn scope_meaning(scope: &str) -> &'static str {
-    match scope {
-        "connect" => "connect to your account and see who you are",
-        "read" => "read your movies, people and other records",
-        "write" => "create and change your records",
-        "delete" => "delete your records",
-        _ => "an unknown permission",
-    }
-}
-
 fn go(url: &str) {
     if let Some(w) = web_sys::window() {
         let _ = w.location().set_href(url);
@@ -138,8 +128,8 @@ fn consent_view(check: ConsentCheck, query: String, home: String) -> AnyView {
                 })
                 .collect_view();
             let scope_items = scopes
-                .iter()
-                .map(|s| view! { <li><code>{s.clone()}</code>": "{scope_meaning(s)}</li> })
+                .into_iter()
+                .map(|s| view! { <li><code>{s.name}</code>": "{s.meaning}</li> })
                 .collect_view();
             view! {
                 <section class="card narrow consent" aria-labelledby="consent-title" data-testid="consent">

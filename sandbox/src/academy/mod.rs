@@ -78,13 +78,13 @@ pub struct Counters {
 }
 
 /// The outcome of checking an authorize request before showing consent.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ConsentCheck {
     /// Ask the user: this client wants these scopes; these are the accounts to choose from.
     Ask {
         client_id: String,
-        scopes: Vec<String>,
+        scopes: Vec<ConsentScope>,
         accounts: Vec<ConsentAccount>,
     },
     /// Send the browser back to the client with an error (the redirect URI is trusted).
@@ -93,8 +93,15 @@ pub enum ConsentCheck {
     Refuse { title: String, detail: String },
 }
 
+/// A scope as a consent screen lists it: its name and what it lets the application do.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct ConsentScope {
+    pub name: String,
+    pub meaning: String,
+}
+
 /// A demo account as a consent screen lists it.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct ConsentAccount {
     pub key: String,
     pub name: String,
@@ -308,7 +315,13 @@ impl Academy {
         match self.checked_request(params) {
             Ok((client_id, _, scopes)) => ConsentCheck::Ask {
                 client_id,
-                scopes,
+                scopes: scopes
+                    .into_iter()
+                    .map(|name| ConsentScope {
+                        meaning: pages::scope_line(&name).into(),
+                        name,
+                    })
+                    .collect(),
                 accounts: USERS
                     .iter()
                     .map(|u| ConsentAccount {
