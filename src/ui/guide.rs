@@ -163,21 +163,28 @@ fn steps(p: &Provider, redirect_uri: &str) -> Vec<Step> {
     ]
 }
 
-/// Scrolls to a flow-log entry, opens it and moves the focus there.
-fn show_log_entry(index: usize) {
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+/// Scrolls to the element `id`, opens its `<details>` when asked, and moves the focus there.
+fn reveal(id: &str, open_details: bool) {
+    let Some(item) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+    else {
         return;
     };
-    let Some(item) = doc.get_element_by_id(&entry_id(index)) else {
-        return;
-    };
-    if let Ok(Some(details)) = item.query_selector("details") {
-        let _ = details.set_attribute("open", "");
+    if open_details {
+        if let Ok(Some(details)) = item.query_selector("details") {
+            let _ = details.set_attribute("open", "");
+        }
     }
     item.scroll_into_view();
     if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(item) {
         let _ = el.focus();
     }
+}
+
+/// Scrolls to a flow-log entry, opens it and moves the focus there.
+fn show_log_entry(index: usize) {
+    reveal(&entry_id(index), true);
 }
 
 /// The guide step a flow-log step belongs to, for links from the log.
@@ -244,15 +251,7 @@ fn step_view(
 
 /// Moves to a guide step (from a flow-log entry).
 pub fn show_guide_step(key: &str) {
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    if let Some(item) = doc.get_element_by_id(&format!("guide-{key}")) {
-        item.scroll_into_view();
-        if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(item) {
-            let _ = el.focus();
-        }
-    }
+    reveal(&format!("guide-{key}"), false);
 }
 
 #[component]
