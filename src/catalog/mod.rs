@@ -386,18 +386,21 @@ pub fn build_custom(
     Ok(req)
 }
 
+/// A paging parameter's whole number, or `default` when it is empty or not a number.
+fn page_number(values: &BTreeMap<String, String>, name: &str, default: i64) -> i64 {
+    values
+        .get(name)
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .unwrap_or(default)
+}
+
 /// The values for the next page after `answer`, or `None` when this was the last.
 pub fn next_page(
     paging: Paging,
     values: &BTreeMap<String, String>,
     answer: &serde_json::Value,
 ) -> Option<BTreeMap<String, String>> {
-    let number = |name: &str, default: i64| {
-        values
-            .get(name)
-            .and_then(|v| v.trim().parse::<i64>().ok())
-            .unwrap_or(default)
-    };
+    let number = |name: &str, default: i64| page_number(values, name, default);
     let mut next = values.clone();
     match paging {
         Paging::Page { param, size } => {
@@ -441,12 +444,7 @@ pub fn previous_page(
     paging: Paging,
     values: &BTreeMap<String, String>,
 ) -> Option<BTreeMap<String, String>> {
-    let number = |name: &str, default: i64| {
-        values
-            .get(name)
-            .and_then(|v| v.trim().parse::<i64>().ok())
-            .unwrap_or(default)
-    };
+    let number = |name: &str, default: i64| page_number(values, name, default);
     let mut prev = values.clone();
     match paging {
         Paging::Page { param, .. } | Paging::HasMore { param, .. } | Paging::Envelope { param } => {
