@@ -274,15 +274,9 @@ mod browser {
         let sandbox = sandbox().await?;
         ConsentCheck::from_json(&sandbox.consent(query))
     }
-
-    /// Forgets the Sandbox's state (its users' records, codes and tokens).
-    pub fn reset() {
-        LOADING.with(|cell| *cell.borrow_mut() = None);
-        session_storage().remove(&key());
-    }
 }
 
-pub use browser::{consent, reset, send, set_page};
+pub use browser::{consent, send, set_page};
 
 #[cfg(test)]
 mod tests {
