@@ -220,9 +220,8 @@ impl Theme {
         }
     }
 
-    /// Sets `data-theme` on the root element (none: follow the system) and remembers it.
+    /// Sets `data-theme` on the root element (none: follow the system).
     pub fn apply(self) {
-        use crate::session::KeyValue;
         let root = web_sys::window()
             .and_then(|w| w.document())
             .and_then(|d| d.document_element());
@@ -232,6 +231,12 @@ impl Theme {
                 other => root.set_attribute("data-theme", other.name()),
             };
         }
+    }
+
+    /// Applies the user's choice and remembers it for the next visit.
+    fn choose(self) {
+        use crate::session::KeyValue;
+        self.apply();
         let store = crate::session::local_storage();
         match self {
             Theme::System => store.remove(Self::KEY),
@@ -254,7 +259,7 @@ pub fn ThemeToggle() -> impl IntoView {
             title="Switch between the system's theme, light and dark"
             on:click=move |_| {
                 let next = theme.get_untracked().next();
-                next.apply();
+                next.choose();
                 theme.set(next);
             }>{label}</button>
     }
