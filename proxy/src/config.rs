@@ -1,72 +1,145 @@
-// handshake-proxy's configuration: command-line flags and an optional JSON file, validated
-// once at start-up with errors that say what to change.
+// handshake-proxy's configuration: command-line flags (clap) and an optional JSON file, checked
+// once at start-up with errors that say what to change. Flags win over the file.
 
+use crate::secrets::{ClientAuth, Grant, Secret, SecretRule};
+use clap::Parser;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
-pub const HELP: &str = "\
-handshake-proxy: the token-mediating proxy for Handshake, and the Sandbox server.
-
-USAGE
-  handshake-proxy [--config FILE] [FLAGS]
-  handshake-proxy --sandbox [--listen ADDR] [--sandbox-config FILE]
-
-MODES
-  --sandbox                 serve the simulated Academy API (and friends) at this address
-                            instead of forwarding; see sandbox/SANDBOX.md
-  (default)                 forward /proxy/<upstream>/<path> to an allowlisted upstream
-
-FLAGS
-  --listen ADDR             address to bind (default 127.0.0.1:8787, or 127.0.0.1:8090 with --sandbox);
-                            port 0 picks a free port. The bound URL is printed as
-                            `listening on http://ADDR`.
-  --upstream NAME=URL       allow forwarding /proxy/NAME/... to URL (repeatable). URL is
-                            http(s)://host[:port][/base], no query, no credentials.
-  --allow-origin ORIGIN     a browser origin allowed to use the proxy, e.g. http://127.0.0.1:8080
-                            (repeatable; exact match; never '*')
-  --allow-no-origin         also accept requests without an Origin header (curl, scripts)
-  --secret UPSTREAM:CLIENT_ID=ENV_VAR
-                            inject the client secret read from environment variable ENV_VAR into
-                            token/refresh requests to UPSTREAM that carry client_id=CLIENT_ID
-                            (repeatable). The secret itself never appears on the command line.
-  --max-body BYTES          largest request body accepted (default 1048576)
-  --max-response BYTES      largest upstream answer relayed (default 33554432)
-  --timeout SECONDS         upstream time limit (default 30)
-  --sandbox-config FILE     JSON file with the Sandbox's clients (see README)
-  --config FILE             JSON file with any of: listen, upstreams {name: url}, allowed_origins [..],
-                            allow_no_origin, secrets [{upstream, client_id, env}], max_body,
-                            max_response, timeout_seconds. Flags given on the command line win.
-  -h, --help                this text
-
-Every forwarded request must carry the header `X-Handshake-Proxy: 1` (it forces a CORS preflight).
-Cookie, Origin and Referer are stripped; redirects are not followed; bodies and tokens are never logged.
-";
-
-/// The header every proxied request must carry.
+/// The header every proxied request must carry (it forces a CORS preflight).
 pub const REQUIRED_HEADER: &str = "x-handshake-proxy";
+
+const AFTER_HELP: &str = "\
+SECRETS
+  --secret UPSTREAM:CLIENT_ID=ENV_VAR,path=PATH[,path=PATH...][,auth=post|basic][,grant=GRANT...]
+  The secret is read from the environment variable ENV_VAR (never from the command line). It is
+  added only to POST requests to the listed paths (as they appear after /proxy/UPSTREAM), only
+  for a request whose client_id is CLIENT_ID, and only for the grants listed (default:
+  grant=authorization_code,grant=refresh_token; add grant=client_credentials to allow that one).
+  auth=post (default) puts client_secret beside client_id (JSON body, form body or query
+  string); auth=basic sends `Authorization: Basic` (RFC 6749 §2.3.1) instead.
+  Examples:
+    --secret academy:my-client=ACADEMY_SECRET,path=/api/v2/token,path=/api/v2/refresh
+    --secret metamaps:my-uid=METAMAPS_SECRET,path=/oauth/token
+    --secret corp:app=CORP_SECRET,path=/oauth2/token,auth=basic
+
+Every forwarded request must carry the header `X-Handshake-Proxy: 1`. Cookie, Origin, Referer,
+hop-by-hop and forwarding headers are stripped; redirects are not followed; TRACE and CONNECT are
+refused; bodies, query strings and tokens are never logged. See README.md, \"The proxy\".";
+
+/// handshake-proxy: the token-mediating proxy for Handshake, and the Sandbox server.
+///
+/// Forwards /proxy/<upstream>/<path> to an allowlisted upstream for allowlisted browser origins,
+/// adding a client secret only where a --secret rule says so. With --sandbox it serves the
+/// simulated Academy API (and friends) instead; see sandbox/SANDBOX.md.
+#[derive(Parser, Debug, Default)]
+#[command(name = "handshake-proxy", version, after_long_help = AFTER_HELP)]
+pub struct Cli {
+    /// Serve the Sandbox (simulated Academy, Metamaps and PHP APIs) instead of forwarding.
+    #[arg(long)]
+    pub sandbox: bool,
+
+    /// Address to bind [default: 127.0.0.1:8787, or 127.0.0.1:8090 with --sandbox]; port 0 picks
+    /// a free port. The bound URL is printed as `listening on http://ADDR`.
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<String>,
+
+    /// Allow forwarding /proxy/NAME/... to URL (http(s)://host[:port][/base], no query or
+    /// credentials). Repeatable.
+    #[arg(long = "upstream", value_name = "NAME=URL")]
+    pub upstreams: Vec<String>,
+
+    /// A browser origin allowed to use the proxy, e.g. http://127.0.0.1:8080 (exact match, never
+    /// '*'). Repeatable.
+    #[arg(long = "allow-origin", value_name = "ORIGIN")]
+    pub allowed_origins: Vec<String>,
+
+    /// Also forward requests without an Origin header (curl, scripts). /proxy/_info still
+    /// answers allowed origins only.
+    #[arg(long)]
+    pub allow_no_origin: bool,
+
+    /// Add a client secret from the environment to declared token requests (see SECRETS
+    /// below). Repeatable.
+    #[arg(long = "secret", value_name = "UPSTREAM:CLIENT_ID=ENV_VAR,path=PATH")]
+    pub secrets: Vec<String>,
+
+    /// Largest request body accepted, in bytes [default: 1048576].
+    #[arg(long, value_name = "BYTES")]
+    pub max_body: Option<usize>,
+
+    /// Largest upstream answer relayed, in bytes [default: 33554432]. Answers are streamed;
+    /// one over the limit is cut off.
+    #[arg(long, value_name = "BYTES")]
+    pub max_response: Option<usize>,
+
+    /// Upstream time limit: connect, answer and body, in seconds [default: 30].
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<u64>,
+
+    /// A connection must deliver a whole request head within this many seconds of being ready
+    /// for one; new, idle keep-alive and slow-header connections are closed after it [default: 10].
+    #[arg(long, value_name = "SECONDS")]
+    pub header_timeout: Option<u64>,
+
+    /// A request body must arrive whole within this many seconds [default: 10].
+    #[arg(long, value_name = "SECONDS")]
+    pub body_timeout: Option<u64>,
+
+    /// Most connections served at once; more wait in the kernel's queue [default: 2048].
+    #[arg(long, value_name = "N")]
+    pub max_connections: Option<usize>,
+
+    /// JSON file with the Sandbox's clients (see sandbox/SANDBOX.md).
+    #[arg(long, value_name = "FILE")]
+    pub sandbox_config: Option<PathBuf>,
+
+    /// JSON file with any of: listen, upstreams {name: url}, allowed_origins [..],
+    /// allow_no_origin, secrets [{upstream, client_id, env, token_paths, auth, grants}],
+    /// max_body, max_response, timeout_seconds, header_timeout_seconds, body_timeout_seconds,
+    /// max_connections. Flags given on the command line win.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Upstream {
     pub name: String,
-    /// `scheme://host[:port]` plus an optional base path without a trailing slash.
-    pub base: String,
+    /// `scheme://host[:port]` plus an optional base path, without a trailing slash.
+    pub base: url::Url,
 }
 
-#[derive(Clone, PartialEq)]
-pub struct SecretRule {
-    pub upstream: String,
-    pub client_id: String,
-    pub secret: String,
+impl Upstream {
+    /// The base path without its trailing slash ("" at the root).
+    pub fn base_path(&self) -> &str {
+        self.base.path().trim_end_matches('/')
+    }
 }
 
-impl std::fmt::Debug for SecretRule {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "SecretRule({}:{}=[redacted])",
-            self.upstream, self.client_id
-        )
+/// Time and size limits.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    pub max_body: usize,
+    pub max_response: usize,
+    pub upstream_timeout: Duration,
+    pub header_timeout: Duration,
+    pub body_timeout: Duration,
+    pub max_connections: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_body: 1 << 20,
+            max_response: 32 << 20,
+            upstream_timeout: Duration::from_secs(30),
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(10),
+            max_connections: 2048,
+        }
     }
 }
 
@@ -74,14 +147,13 @@ impl std::fmt::Debug for SecretRule {
 pub struct Config {
     pub listen: SocketAddr,
     pub sandbox: bool,
-    pub sandbox_config: Option<String>,
+    pub sandbox_config: Option<PathBuf>,
     pub upstreams: Vec<Upstream>,
+    /// ASCII serialisations (`scheme://host[:port]`), compared exactly with the Origin header.
     pub allowed_origins: Vec<String>,
     pub allow_no_origin: bool,
     pub secrets: Vec<SecretRule>,
-    pub max_body: usize,
-    pub max_response: usize,
-    pub timeout: Duration,
+    pub limits: Limits,
 }
 
 #[derive(Deserialize, Default)]
@@ -89,7 +161,7 @@ pub struct Config {
 struct FileConfig {
     listen: Option<String>,
     #[serde(default)]
-    upstreams: std::collections::BTreeMap<String, String>,
+    upstreams: BTreeMap<String, String>,
     #[serde(default)]
     allowed_origins: Vec<String>,
     allow_no_origin: Option<bool>,
@@ -98,6 +170,9 @@ struct FileConfig {
     max_body: Option<usize>,
     max_response: Option<usize>,
     timeout_seconds: Option<u64>,
+    header_timeout_seconds: Option<u64>,
+    body_timeout_seconds: Option<u64>,
+    max_connections: Option<usize>,
 }
 
 #[derive(Deserialize)]
@@ -106,236 +181,351 @@ struct FileSecret {
     upstream: String,
     client_id: String,
     env: String,
+    #[serde(default)]
+    token_paths: Vec<String>,
+    auth: Option<String>,
+    grants: Option<Vec<String>>,
 }
 
-/// What the command line asked for: run with a config, or print help.
-pub enum Command {
-    Run(Box<Config>),
-    Help,
+/// A secret rule as written, before its environment variable is read.
+#[derive(Debug, PartialEq)]
+pub struct SecretSpec {
+    pub upstream: String,
+    pub client_id: String,
+    pub env: String,
+    pub token_paths: Vec<String>,
+    pub auth: ClientAuth,
+    pub grants: Vec<Grant>,
 }
 
-/// Parses flags (and the file they name); `env` reads environment variables for secrets.
-pub fn parse(args: &[String], env: &dyn Fn(&str) -> Option<String>) -> Result<Command, String> {
-    let mut listen: Option<String> = None;
-    let mut sandbox = false;
-    let mut sandbox_config = None;
-    let mut upstreams: Vec<(String, String)> = Vec::new();
-    let mut origins: Vec<String> = Vec::new();
-    let mut allow_no_origin = None;
-    let mut secrets: Vec<(String, String, String)> = Vec::new();
-    let mut max_body = None;
-    let mut max_response = None;
-    let mut timeout = None;
-    let mut file: Option<String> = None;
-
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((f, v)) if f.starts_with("--") && !f.contains(':') => (f, Some(v.to_string())),
-            _ => (arg.as_str(), None),
-        };
-        let mut value = |name: &str| -> Result<String, String> {
-            inline
-                .clone()
-                .or_else(|| it.next().cloned())
-                .ok_or_else(|| format!("{name} needs a value (see --help)"))
-        };
-        match flag {
-            "-h" | "--help" => return Ok(Command::Help),
-            "--sandbox" => sandbox = true,
-            "--allow-no-origin" => allow_no_origin = Some(true),
-            "--listen" => listen = Some(value("--listen")?),
-            "--sandbox-config" => sandbox_config = Some(value("--sandbox-config")?),
-            "--config" => file = Some(value("--config")?),
-            "--upstream" => {
-                let v = value("--upstream")?;
-                let (name, url) = v
-                    .split_once('=')
-                    .ok_or_else(|| format!("--upstream {v:?}: expected NAME=URL"))?;
-                upstreams.push((name.to_string(), url.to_string()));
+/// Reads `--secret UPSTREAM:CLIENT_ID=ENV_VAR,path=P[,path=P][,auth=A][,grant=G]`.
+pub fn parse_secret_flag(text: &str) -> Result<SecretSpec, String> {
+    let bad = |why: &str| format!("--secret {text:?}: {why}");
+    let mut parts = text.split(',');
+    let head = parts.next().unwrap_or("");
+    let (upstream, rest) = head
+        .split_once(':')
+        .ok_or_else(|| bad("expected UPSTREAM:CLIENT_ID=ENV_VAR,path=PATH"))?;
+    // An environment variable name holds no '=', so the last one ends the client id.
+    let (client_id, env) = rest
+        .rsplit_once('=')
+        .ok_or_else(|| bad("expected UPSTREAM:CLIENT_ID=ENV_VAR,path=PATH"))?;
+    let (mut paths, mut auth, mut grants) = (Vec::new(), None, Vec::new());
+    for option in parts {
+        match option.split_once('=') {
+            Some(("path", p)) => paths.push(p.to_string()),
+            Some(("auth", a)) => auth = Some(a.to_string()),
+            Some(("grant", g)) => grants.push(g.to_string()),
+            _ => {
+                return Err(bad(&format!(
+                    "unknown option {option:?}: use path=, auth= or grant="
+                )))
             }
-            "--allow-origin" => origins.push(value("--allow-origin")?),
-            "--secret" => {
-                let v = value("--secret")?;
-                let parsed = v.split_once('=').and_then(|(left, var)| {
-                    let (up, id) = left.split_once(':')?;
-                    Some((up.to_string(), id.to_string(), var.to_string()))
-                });
-                secrets.push(parsed.ok_or_else(|| {
-                    format!("--secret {v:?}: expected UPSTREAM:CLIENT_ID=ENV_VAR")
-                })?);
-            }
-            "--max-body" => max_body = Some(number("--max-body", &value("--max-body")?)?),
-            "--max-response" => {
-                max_response = Some(number("--max-response", &value("--max-response")?)?)
-            }
-            "--timeout" => timeout = Some(number("--timeout", &value("--timeout")?)? as u64),
-            other => return Err(format!("unknown argument {other:?} (see --help)")),
         }
     }
-
-    let from_file = match &file {
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| format!("--config {path}: cannot read it: {e}"))?;
-            serde_json::from_str::<FileConfig>(&text)
-                .map_err(|e| format!("--config {path}: {e}"))?
-        }
-        None => FileConfig::default(),
-    };
-
-    let default_listen = if sandbox {
-        "127.0.0.1:8090"
-    } else {
-        "127.0.0.1:8787"
-    };
-    let listen_text = listen
-        .or(from_file.listen)
-        .unwrap_or_else(|| default_listen.to_string());
-    let listen: SocketAddr = listen_text
-        .parse()
-        .map_err(|_| format!("--listen {listen_text:?}: expected IP:PORT, e.g. 127.0.0.1:8787"))?;
-
-    let mut all_upstreams: Vec<(String, String)> = from_file.upstreams.into_iter().collect();
-    for (name, url) in upstreams {
-        all_upstreams.retain(|(n, _)| *n != name);
-        all_upstreams.push((name, url));
-    }
-    let upstreams = all_upstreams
-        .into_iter()
-        .map(|(name, url)| validate_upstream(&name, &url))
-        .collect::<Result<Vec<_>, _>>()?;
-
-    let mut allowed_origins = from_file.allowed_origins;
-    allowed_origins.extend(origins);
-    for origin in &allowed_origins {
-        validate_origin(origin)?;
-    }
-
-    let mut secret_specs: Vec<(String, String, String)> = from_file
-        .secrets
-        .into_iter()
-        .map(|s| (s.upstream, s.client_id, s.env))
-        .collect();
-    secret_specs.extend(secrets);
-    let mut secrets = Vec::new();
-    for (upstream, client_id, var) in secret_specs {
-        if !upstreams.iter().any(|u| u.name == upstream) {
-            return Err(format!(
-                "secret for {upstream}:{client_id}: no upstream named {upstream:?} (add --upstream {upstream}=URL)"
-            ));
-        }
-        let secret = env(&var).filter(|s| !s.is_empty()).ok_or_else(|| {
-            format!(
-                "secret for {upstream}:{client_id}: environment variable {var} is not set or empty"
-            )
-        })?;
-        secrets.push(SecretRule {
-            upstream,
-            client_id,
-            secret,
-        });
-    }
-
-    if !sandbox && upstreams.is_empty() {
-        return Err(
-            "nothing to do: give at least one --upstream NAME=URL, or --sandbox (see --help)"
-                .into(),
-        );
-    }
-    if !sandbox
-        && allowed_origins.is_empty()
-        && from_file.allow_no_origin != Some(true)
-        && allow_no_origin.is_none()
-    {
-        return Err("no --allow-origin given: name the origin Handshake is served from, e.g. --allow-origin http://127.0.0.1:8080".into());
-    }
-
-    Ok(Command::Run(Box::new(Config {
-        listen,
-        sandbox,
-        sandbox_config,
-        upstreams,
-        allowed_origins,
-        allow_no_origin: allow_no_origin
-            .or(from_file.allow_no_origin)
-            .unwrap_or(false),
-        secrets,
-        max_body: max_body.or(from_file.max_body).unwrap_or(1 << 20),
-        max_response: max_response.or(from_file.max_response).unwrap_or(32 << 20),
-        timeout: Duration::from_secs(timeout.or(from_file.timeout_seconds).unwrap_or(30)),
-    })))
+    let grants = (!grants.is_empty()).then_some(grants);
+    secret_spec(upstream, client_id, env, paths, auth.as_deref(), grants).map_err(|e| bad(&e))
 }
 
-fn number(flag: &str, text: &str) -> Result<usize, String> {
-    text.parse::<usize>()
-        .ok()
-        .filter(|n| *n > 0)
-        .ok_or_else(|| format!("{flag} {text:?}: expected a positive whole number"))
-}
-
-fn validate_upstream(name: &str, url: &str) -> Result<Upstream, String> {
-    let bad = |why: &str| Err(format!("upstream {name}={url}: {why}"));
-    // A leading letter or digit keeps names apart from the proxy's own `/proxy/_info`.
-    if !name
-        .bytes()
-        .next()
-        .is_some_and(|b| b.is_ascii_alphanumeric())
-        || !name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
-        return bad(
-            "the name starts with a letter or digit and holds only letters, digits, '-' and '_'",
-        );
+fn secret_spec(
+    upstream: &str,
+    client_id: &str,
+    env: &str,
+    token_paths: Vec<String>,
+    auth: Option<&str>,
+    grants: Option<Vec<String>>,
+) -> Result<SecretSpec, String> {
+    if client_id.is_empty() || env.is_empty() {
+        return Err("the client id and the variable name must not be empty".into());
     }
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return bad("expected http://host or https://host");
+    if token_paths.is_empty() {
+        return Err(format!(
+            "no token path: name the paths that get the secret, e.g. ,path=/oauth/token \
+             (as they appear after /proxy/{upstream}); no path means no request gets it"
+        ));
+    }
+    for path in &token_paths {
+        check_token_path(path)?;
+    }
+    let auth = match auth {
+        None => ClientAuth::Post,
+        Some(a) => ClientAuth::parse(a).ok_or_else(|| {
+            format!("auth={a}: expected post (client_secret_post) or basic (client_secret_basic)")
+        })?,
     };
-    if scheme != "http" && scheme != "https" {
-        return bad("only http and https upstreams are allowed");
-    }
-    if url.contains(['?', '#', '@', ' ', '\\']) {
-        return bad("no query, fragment, credentials or spaces allowed");
-    }
-    let host = rest.split('/').next().unwrap_or("");
-    if host.is_empty() {
-        return bad("the host is missing");
-    }
-    Ok(Upstream {
-        name: name.to_string(),
-        base: url.trim_end_matches('/').to_string(),
+    let grants = match grants {
+        None => Grant::DEFAULT.to_vec(),
+        Some(list) => list
+            .iter()
+            .map(|g| {
+                Grant::parse(g).ok_or_else(|| {
+                    format!("grant={g}: expected authorization_code, refresh_token or client_credentials")
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?,
+    };
+    Ok(SecretSpec {
+        upstream: upstream.to_string(),
+        client_id: client_id.to_string(),
+        env: env.to_string(),
+        token_paths,
+        auth,
+        grants,
     })
 }
 
-fn validate_origin(origin: &str) -> Result<(), String> {
-    let ok = (origin.starts_with("http://") || origin.starts_with("https://"))
-        && origin.split_once("://").is_some_and(|(_, rest)| {
-            !rest.is_empty() && !rest.contains(['/', '?', '#', '@', '*', ' '])
-        });
+fn check_token_path(path: &str) -> Result<(), String> {
+    let ok = path.starts_with('/')
+        && !path.contains(['?', '#', '%', '\\', ' '])
+        && !path.split('/').any(|s| s == "." || s == "..");
     if ok {
         Ok(())
     } else {
         Err(format!(
-            "allowed origin {origin:?}: expected scheme://host[:port] with no path and no wildcard"
+            "token path {path:?}: expected an absolute path such as /oauth/token, with no query, \
+             dot segments or percent-encoding"
         ))
     }
+}
+
+impl Cli {
+    /// Checks the flags (and the file they name) into a `Config`; `env` reads environment
+    /// variables for secrets.
+    pub fn into_config(self, env: &dyn Fn(&str) -> Option<String>) -> Result<Config, String> {
+        let file = match &self.config {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| format!("--config {}: cannot read it: {e}", path.display()))?;
+                serde_json::from_str::<FileConfig>(&text)
+                    .map_err(|e| format!("--config {}: {e}", path.display()))?
+            }
+            None => FileConfig::default(),
+        };
+
+        let default_listen = if self.sandbox {
+            "127.0.0.1:8090"
+        } else {
+            "127.0.0.1:8787"
+        };
+        let listen_text = self
+            .listen
+            .or(file.listen)
+            .unwrap_or_else(|| default_listen.to_string());
+        let listen: SocketAddr = listen_text.parse().map_err(|_| {
+            format!("--listen {listen_text:?}: expected IP:PORT, e.g. 127.0.0.1:8787")
+        })?;
+
+        let mut named: Vec<(String, String)> = file.upstreams.into_iter().collect();
+        for flag in &self.upstreams {
+            let (name, url) = flag
+                .split_once('=')
+                .ok_or_else(|| format!("--upstream {flag:?}: expected NAME=URL"))?;
+            named.retain(|(n, _)| n != name);
+            named.push((name.to_string(), url.to_string()));
+        }
+        let upstreams = named
+            .iter()
+            .map(|(name, url)| parse_upstream(name, url))
+            .collect::<Result<Vec<_>, _>>()?;
+
+        let allowed_origins = file
+            .allowed_origins
+            .iter()
+            .chain(&self.allowed_origins)
+            .map(|o| parse_origin(o))
+            .collect::<Result<Vec<_>, _>>()?;
+
+        let mut specs = file
+            .secrets
+            .into_iter()
+            .map(|s| {
+                secret_spec(
+                    &s.upstream,
+                    &s.client_id,
+                    &s.env,
+                    s.token_paths,
+                    s.auth.as_deref(),
+                    s.grants,
+                )
+                .map_err(|e| format!("secret for {}:{}: {e}", s.upstream, s.client_id))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        for flag in &self.secrets {
+            specs.push(parse_secret_flag(flag)?);
+        }
+        let mut secrets: Vec<SecretRule> = Vec::new();
+        for spec in specs {
+            let who = format!("{}:{}", spec.upstream, spec.client_id);
+            if !upstreams.iter().any(|u| u.name == spec.upstream) {
+                return Err(format!(
+                    "secret for {who}: no upstream named {:?} (add --upstream {}=URL)",
+                    spec.upstream, spec.upstream
+                ));
+            }
+            if secrets
+                .iter()
+                .any(|r| r.upstream == spec.upstream && r.client_id == spec.client_id)
+            {
+                return Err(format!("secret for {who}: given twice"));
+            }
+            let value = env(&spec.env).filter(|s| !s.is_empty()).ok_or_else(|| {
+                format!(
+                    "secret for {who}: environment variable {} is not set or empty",
+                    spec.env
+                )
+            })?;
+            secrets.push(SecretRule {
+                upstream: spec.upstream,
+                client_id: spec.client_id,
+                secret: Secret::new(value),
+                token_paths: spec.token_paths,
+                auth: spec.auth,
+                grants: spec.grants,
+            });
+        }
+
+        let allow_no_origin = self.allow_no_origin || file.allow_no_origin == Some(true);
+        if !self.sandbox && upstreams.is_empty() {
+            return Err(
+                "nothing to do: give at least one --upstream NAME=URL, or --sandbox (see --help)"
+                    .into(),
+            );
+        }
+        if !self.sandbox && allowed_origins.is_empty() && !allow_no_origin {
+            return Err("no --allow-origin given: name the origin Handshake is served from, e.g. --allow-origin http://127.0.0.1:8080".into());
+        }
+
+        let defaults = Limits::default();
+        let seconds = |flag: &str, v: Option<u64>, default: Duration| match v {
+            Some(0) => Err(format!("{flag}: expected a positive whole number")),
+            Some(s) => Ok(Duration::from_secs(s)),
+            None => Ok(default),
+        };
+        let count = |flag: &str, v: Option<usize>, default: usize| match v {
+            Some(0) => Err(format!("{flag}: expected a positive whole number")),
+            Some(n) => Ok(n),
+            None => Ok(default),
+        };
+        let limits = Limits {
+            max_body: count(
+                "--max-body",
+                self.max_body.or(file.max_body),
+                defaults.max_body,
+            )?,
+            max_response: count(
+                "--max-response",
+                self.max_response.or(file.max_response),
+                defaults.max_response,
+            )?,
+            upstream_timeout: seconds(
+                "--timeout",
+                self.timeout.or(file.timeout_seconds),
+                defaults.upstream_timeout,
+            )?,
+            header_timeout: seconds(
+                "--header-timeout",
+                self.header_timeout.or(file.header_timeout_seconds),
+                defaults.header_timeout,
+            )?,
+            body_timeout: seconds(
+                "--body-timeout",
+                self.body_timeout.or(file.body_timeout_seconds),
+                defaults.body_timeout,
+            )?,
+            max_connections: count(
+                "--max-connections",
+                self.max_connections.or(file.max_connections),
+                defaults.max_connections,
+            )?,
+        };
+
+        Ok(Config {
+            listen,
+            sandbox: self.sandbox,
+            sandbox_config: self.sandbox_config,
+            upstreams,
+            allowed_origins,
+            allow_no_origin,
+            secrets,
+            limits,
+        })
+    }
+}
+
+/// Parses the command line (without the program name) into a `Config`. `Err` carries clap's
+/// own message for help, version and flag errors, or ours for the checks after it.
+pub fn parse(args: &[&str], env: &dyn Fn(&str) -> Option<String>) -> Result<Config, String> {
+    let cli = Cli::try_parse_from(std::iter::once("handshake-proxy").chain(args.iter().copied()))
+        .map_err(|e| e.to_string())?;
+    cli.into_config(env)
+}
+
+fn parse_upstream(name: &str, text: &str) -> Result<Upstream, String> {
+    let bad = |why: &str| Err(format!("upstream {name}={text}: {why}"));
+    // A leading letter or digit keeps names apart from the proxy's own `/proxy/_info`.
+    let name_ok = name
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_alphanumeric())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if !name_ok {
+        return bad(
+            "the name starts with a letter or digit and holds only letters, digits, '-' and '_'",
+        );
+    }
+    if text.contains([' ', '\\']) {
+        return bad("no spaces or backslashes allowed");
+    }
+    let Ok(url) = url::Url::parse(text) else {
+        return bad("expected http://host or https://host");
+    };
+    if url.scheme() != "http" && url.scheme() != "https" {
+        return bad("only http and https upstreams are allowed");
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return bad("no credentials allowed in the URL");
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return bad("no query or fragment allowed");
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return bad("the host is missing");
+    }
+    Ok(Upstream {
+        name: name.to_string(),
+        base: url,
+    })
+}
+
+fn parse_origin(text: &str) -> Result<String, String> {
+    let bad = || {
+        Err(format!(
+            "allowed origin {text:?}: expected scheme://host[:port] with no path and no wildcard"
+        ))
+    };
+    if text.contains(['*', ' ']) {
+        return bad();
+    }
+    let Ok(url) = url::Url::parse(text) else {
+        return bad();
+    };
+    let origin = url.origin().ascii_serialization();
+    // The origin must be all there is: no path, query, credentials or trailing slash.
+    if !matches!(url.scheme(), "http" | "https") || origin != text {
+        return bad();
+    }
+    Ok(origin)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn args(list: &[&str]) -> Vec<String> {
-        list.iter().map(|s| s.to_string()).collect()
-    }
-
     fn run(list: &[&str]) -> Result<Config, String> {
         let env = |k: &str| (k == "SECRET_VAR").then(|| "s3cr3t".to_string());
-        match parse(&args(list), &env)? {
-            Command::Run(c) => Ok(*c),
-            Command::Help => Err("help".into()),
-        }
+        parse(list, &env)
     }
 
     #[test]
@@ -343,6 +533,7 @@ mod tests {
         let c = run(&["--sandbox"]).unwrap();
         assert!(c.sandbox);
         assert_eq!(c.listen.to_string(), "127.0.0.1:8090");
+        assert_eq!(c.limits.header_timeout, Duration::from_secs(10));
     }
 
     #[test]
@@ -351,12 +542,13 @@ mod tests {
         let e = run(&["--upstream", "sb=http://127.0.0.1:1"]).unwrap_err();
         assert!(e.contains("--allow-origin"), "{e}");
         let c = run(&[
-            "--upstream=sb=http://127.0.0.1:1/",
+            "--upstream=sb=http://127.0.0.1:1/base/",
             "--allow-origin",
             "http://127.0.0.1:8080",
         ])
         .unwrap();
-        assert_eq!(c.upstreams[0].base, "http://127.0.0.1:1");
+        assert_eq!(c.upstreams[0].base_path(), "/base");
+        assert_eq!(c.allowed_origins, ["http://127.0.0.1:8080"]);
     }
 
     #[test]
@@ -367,11 +559,17 @@ mod tests {
         assert!(e.contains("only http and https"), "{e}");
         let e = run(&["--upstream", "x=http://u:p@a", "--allow-no-origin"]).unwrap_err();
         assert!(e.contains("credentials"), "{e}");
-        let e = run(&["--upstream", "x=http://a", "--allow-origin", "*"]).unwrap_err();
-        assert!(e.contains("no wildcard"), "{e}");
+        let e = run(&["--upstream", "x=http://a?q=1", "--allow-no-origin"]).unwrap_err();
+        assert!(e.contains("no query"), "{e}");
+        for origin in ["*", "http://a/", "http://a/path", "ftp://a", "http://u@a"] {
+            let e = run(&["--upstream", "x=http://a", "--allow-origin", origin]).unwrap_err();
+            assert!(e.contains("no wildcard"), "{origin}: {e}");
+        }
         let e = run(&["--bogus"]).unwrap_err();
-        assert!(e.contains("unknown argument"), "{e}");
-        let e = run(&["--max-body", "-3", "--sandbox"]).unwrap_err();
+        assert!(e.contains("--bogus"), "{e}");
+        let e = run(&["--max-body=-3", "--sandbox"]).unwrap_err();
+        assert!(e.contains("--max-body"), "{e}");
+        let e = run(&["--header-timeout", "0", "--sandbox"]).unwrap_err();
         assert!(e.contains("positive whole number"), "{e}");
     }
 
@@ -382,17 +580,17 @@ mod tests {
             "sb=http://127.0.0.1:1",
             "--allow-no-origin",
             "--secret",
-            "sb:client-1=SECRET_VAR",
+            "sb:client-1=SECRET_VAR,path=/token",
         ])
         .unwrap();
-        assert_eq!(c.secrets[0].secret, "s3cr3t");
+        assert_eq!(c.secrets[0].secret.expose(), "s3cr3t");
         assert!(!format!("{c:?}").contains("s3cr3t"));
         let e = run(&[
             "--upstream",
             "sb=http://a",
             "--allow-no-origin",
             "--secret",
-            "sb:c=MISSING",
+            "sb:c=MISSING,path=/token",
         ])
         .unwrap_err();
         assert!(e.contains("MISSING is not set"), "{e}");
@@ -401,17 +599,87 @@ mod tests {
             "sb=http://a",
             "--allow-no-origin",
             "--secret",
-            "zz:c=SECRET_VAR",
+            "zz:c=SECRET_VAR,path=/token",
         ])
         .unwrap_err();
         assert!(e.contains("no upstream named"), "{e}");
     }
 
     #[test]
-    fn help_is_offered() {
-        assert!(matches!(
-            parse(&args(&["--help"]), &|_| None),
-            Ok(Command::Help)
-        ));
+    fn a_secret_rule_names_its_paths_placement_and_grants() {
+        let spec = parse_secret_flag(
+            "corp:app=ENV,path=/oauth2/token,path=/oauth2/refresh,auth=basic,grant=client_credentials",
+        )
+        .unwrap();
+        assert_eq!(
+            spec,
+            SecretSpec {
+                upstream: "corp".into(),
+                client_id: "app".into(),
+                env: "ENV".into(),
+                token_paths: vec!["/oauth2/token".into(), "/oauth2/refresh".into()],
+                auth: ClientAuth::Basic,
+                grants: vec![Grant::ClientCredentials],
+            }
+        );
+        let plain = parse_secret_flag("a:id=with=equals=ENV,path=/t").unwrap();
+        assert_eq!(
+            (plain.client_id.as_str(), plain.env.as_str()),
+            ("id=with=equals", "ENV")
+        );
+        assert_eq!(plain.auth, ClientAuth::Post);
+        assert_eq!(plain.grants, Grant::DEFAULT);
+        // No default of "every path".
+        let e = parse_secret_flag("a:id=ENV").unwrap_err();
+        assert!(e.contains("no token path"), "{e}");
+        for (flag, why) in [
+            ("a:id=ENV,path=token", "absolute path"),
+            ("a:id=ENV,path=/a/../b", "dot segments"),
+            ("a:id=ENV,path=/t?x=1", "no query"),
+            ("a:id=ENV,path=/t,auth=jwt", "auth=jwt"),
+            ("a:id=ENV,path=/t,grant=password", "grant=password"),
+            ("a:id=ENV,path=/t,paths=/u", "unknown option"),
+        ] {
+            let e = parse_secret_flag(flag).unwrap_err();
+            assert!(e.contains(why), "{flag}: {e}");
+        }
+    }
+
+    #[test]
+    fn the_file_and_the_flags_merge() {
+        let dir = std::env::temp_dir().join(format!("hs-proxy-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("proxy.json");
+        std::fs::write(
+            &file,
+            r#"{"upstreams": {"sb": "http://127.0.0.1:1"}, "allowed_origins": ["http://x.test"],
+                "secrets": [{"upstream": "sb", "client_id": "c", "env": "SECRET_VAR",
+                             "token_paths": ["/token"], "auth": "client_secret_basic"}],
+                "header_timeout_seconds": 3}"#,
+        )
+        .unwrap();
+        let path = file.to_str().unwrap();
+        let c = run(&["--config", path, "--header-timeout", "4"]).unwrap();
+        assert_eq!(c.secrets[0].auth, ClientAuth::Basic);
+        assert_eq!(c.limits.header_timeout, Duration::from_secs(4), "flags win");
+        std::fs::write(
+            &file,
+            r#"{"upstreams": {"sb": "http://127.0.0.1:1"}, "allow_no_origin": true,
+                "secrets": [{"upstream": "sb", "client_id": "c", "env": "SECRET_VAR"}]}"#,
+        )
+        .unwrap();
+        let e = run(&["--config", path]).unwrap_err();
+        assert!(e.contains("secret for sb:c: no token path"), "{e}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn help_is_generated() {
+        let e = run(&["--help"]).unwrap_err();
+        assert!(
+            e.contains("--secret <UPSTREAM:CLIENT_ID=ENV_VAR,path=PATH>"),
+            "{e}"
+        );
+        assert!(e.contains("auth=basic"), "{e}");
     }
 }

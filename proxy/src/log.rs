@@ -1,42 +1,50 @@
-// The request log: one line per request, written by its own thread. Handlers hand lines over
-// without waiting, so a slow or blocked stderr can never stall the proxy (lines are dropped
-// and counted instead).
+// The request log: tracing to stderr through a bounded, lossy queue and its own thread, so a
+// slow or blocked stderr can never stall a request (lines are dropped and counted instead).
 
-use std::io::Write;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{sync_channel, SyncSender, TrySendError};
-use std::sync::OnceLock;
+use tracing_appender::non_blocking::{NonBlockingBuilder, WorkerGuard};
 
-static SENDER: OnceLock<SyncSender<String>> = OnceLock::new();
-static DROPPED: AtomicU64 = AtomicU64::new(0);
+/// Lines waiting for stderr before new ones are dropped.
+const QUEUE_LINES: usize = 1024;
 
-fn sender() -> &'static SyncSender<String> {
-    SENDER.get_or_init(|| {
-        let (tx, rx) = sync_channel::<String>(4096);
-        std::thread::spawn(move || {
-            let stderr = std::io::stderr();
-            for line in rx {
-                let dropped = DROPPED.swap(0, Ordering::Relaxed);
-                let mut out = stderr.lock();
-                if dropped > 0 {
-                    let _ = writeln!(
-                        out,
-                        "proxy: {dropped} log lines dropped (stderr was not keeping up)"
-                    );
-                }
-                let _ = writeln!(out, "{line}");
-            }
-        });
-        tx
-    })
+/// Starts the log; keep the guard for the life of the process (it flushes on drop).
+pub fn init() -> WorkerGuard {
+    let (writer, guard) = NonBlockingBuilder::default()
+        .lossy(true)
+        .buffered_lines_limit(QUEUE_LINES)
+        .thread_name("handshake-proxy-log")
+        .finish(std::io::stderr());
+    tracing_subscriber::fmt()
+        .with_writer(writer)
+        .with_ansi(false)
+        .with_target(false)
+        .init();
+    guard
 }
 
-/// Queues a line for stderr; never blocks.
-pub fn line(text: String) {
-    match sender().try_send(text) {
-        Ok(()) => {}
-        Err(TrySendError::Full(_)) | Err(TrySendError::Disconnected(_)) => {
-            DROPPED.fetch_add(1, Ordering::Relaxed);
+/// Text safe for one log line: control characters, quotes, backslashes and non-ASCII
+/// characters are written as escapes, so no input can start a line of its own.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            ' '..='~' => out.push(c),
+            other => out.extend(other.escape_unicode()),
         }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn nothing_can_break_the_line() {
+        assert_eq!(
+            super::escape("/a\nproxy forged\r"),
+            "/a\\u{a}proxy forged\\u{d}"
+        );
+        assert_eq!(super::escape("/ok/%0A"), "/ok/%0A");
+        assert_eq!(super::escape("é\u{2028}"), "\\u{e9}\\u{2028}");
     }
 }

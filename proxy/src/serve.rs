@@ -1,17 +1,24 @@
-// The HTTP side: binds the listener, builds the router for the chosen mode, and adapts
-// the transport-free Sandbox to axum (clock and CSPRNG supplied here).
+// The HTTP side: binds the listener and serves the router for the chosen mode (forwarder or
+// Sandbox) with a connection cap and a header-read timeout, which axum::serve does not offer;
+// and adapts the transport-free Sandbox to axum (clock and CSPRNG supplied here).
 
-use crate::config::Config;
-use crate::forward::{self, Forwarder};
+use crate::config::{Config, Limits};
 use axum::body::{to_bytes, Body};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderName, HeaderValue, Response, StatusCode};
 use axum::Router;
 use handshake_sandbox::{Random, Sandbox};
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
+use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+use tower::ServiceExt;
 
 /// The OS CSPRNG behind the Sandbox's token and code generation.
 struct OsRandom;
@@ -36,22 +43,20 @@ pub fn now_millis() -> u64 {
 
 /// Builds the router for `config` (Sandbox or forwarder).
 pub fn app(config: &Config) -> Result<Router, String> {
-    if config.sandbox {
-        let sandbox_config = match &config.sandbox_config {
-            Some(path) => {
-                let text = std::fs::read_to_string(path)
-                    .map_err(|e| format!("--sandbox-config {path}: cannot read it: {e}"))?;
-                handshake_sandbox::Config::from_json(&text)
-                    .map_err(|e| format!("--sandbox-config {path}: {e}"))?
-            }
-            None => handshake_sandbox::Config::default(),
-        };
-        let sandbox: SharedSandbox =
-            Arc::new(Mutex::new(Sandbox::new(sandbox_config, Box::new(OsRandom))));
-        Ok(Router::new().fallback(sandbox_handler).with_state(sandbox))
-    } else {
-        Ok(forward::router(Arc::new(Forwarder::new(config.clone()))))
+    if !config.sandbox {
+        return Ok(crate::forward::router(config.clone()));
     }
+    let sandbox_config = match &config.sandbox_config {
+        Some(path) => {
+            let shown = path.display();
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("--sandbox-config {shown}: cannot read it: {e}"))?;
+            handshake_sandbox::Config::from_json(&text)
+                .map_err(|e| format!("--sandbox-config {shown}: {e}"))?
+        }
+        None => handshake_sandbox::Config::default(),
+    };
+    Ok(sandbox_router(sandbox_config))
 }
 
 /// The Sandbox over HTTP: every request goes to the transport-free core.
@@ -68,16 +73,106 @@ pub async fn run(config: Config) -> Result<(), String> {
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let mode = if config.sandbox { "sandbox" } else { "proxy" };
+    let limits = fit_file_limit(&config.limits);
     println!("listening on http://{addr} ({mode})");
     use std::io::Write;
     let _ = std::io::stdout().flush();
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown())
-    .await
-    .map_err(|e| e.to_string())
+    serve(listener, router, &limits, shutdown()).await;
+    Ok(())
+}
+
+/// Serves `router` until `signal`: at most `max_connections` at once (the rest wait in the
+/// kernel's queue), each closed when a request head does not arrive within `header_timeout` of
+/// the connection being ready for one (new, idle keep-alive and slow-header connections alike).
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    limits: &Limits,
+    signal: impl Future<Output = ()>,
+) {
+    let slots = Arc::new(Semaphore::new(limits.max_connections));
+    let graceful = GracefulShutdown::new();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout);
+    let mut signal = std::pin::pin!(signal);
+    loop {
+        let slot = tokio::select! {
+            slot = slots.clone().acquire_owned() => slot.expect("the semaphore is never closed"),
+            () = &mut signal => break,
+        };
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(pair) => pair,
+                Err(e) => {
+                    // Out of file descriptors or a reset before accept: wait, then go on.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut signal => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let service = router
+            .clone()
+            .map_request(move |mut req: Request<Incoming>| {
+                req.extensions_mut().insert(ConnectInfo(peer));
+                req
+            });
+        let conn = http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            let _ = conn.await;
+            drop(slot);
+        });
+    }
+    drop(listener);
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(Duration::from_secs(5)) => {}
+    }
+}
+
+/// Raises the soft limit on open files so the connection cap can be reached (each forwarded
+/// connection also needs one upstream socket); lowers the cap when the hard limit is too low.
+fn fit_file_limit(limits: &Limits) -> Limits {
+    let mut limits = limits.clone();
+    #[cfg(unix)]
+    {
+        let wanted = (limits.max_connections as u64) * 2 + 64;
+        let mut lim = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: getrlimit and setrlimit only read and write the struct we pass.
+        unsafe {
+            if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) != 0 {
+                return limits;
+            }
+            if to_u64(lim.rlim_cur) < wanted {
+                lim.rlim_cur = (wanted as libc::rlim_t).min(lim.rlim_max);
+                libc::setrlimit(libc::RLIMIT_NOFILE, &lim);
+                libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim);
+            }
+        }
+        let fits = (to_u64(lim.rlim_cur).saturating_sub(64) / 2) as usize;
+        if fits < limits.max_connections {
+            eprintln!(
+                "handshake-proxy: the open-file limit ({}) allows {fits} connections, not {}",
+                lim.rlim_cur, limits.max_connections
+            );
+            limits.max_connections = fits.max(1);
+        }
+    }
+    limits
+}
+
+/// `rlim_t` is u64 on Linux and macOS, i64 elsewhere.
+#[cfg(unix)]
+#[allow(clippy::unnecessary_cast)]
+fn to_u64(n: libc::rlim_t) -> u64 {
+    n as u64
 }
 
 async fn shutdown() {
@@ -92,27 +187,54 @@ async fn shutdown() {
     let _ = ctrl_c.await;
 }
 
+/// Headers a proxy adds (RFC 9110 §7.6.3 and the de-facto ones): an admin call carrying one
+/// came through a proxy, even one running on this machine.
+const PROXIED: [&str; 3] = ["via", "forwarded", "x-forwarded-for"];
+
+/// The header every admin call must carry: a page on another site cannot send it without a
+/// CORS preflight, which the Sandbox never grants for `/_sandbox/`.
+pub const ADMIN_HEADER: &str = "x-sandbox-admin";
+
+/// Why an admin call is refused, if it is: the admin surface answers loopback peers that call it
+/// directly, on purpose (not through a proxy, not from a browser page on another site).
+fn admin_refusal(parts: &axum::http::request::Parts, peer: SocketAddr) -> Option<&'static str> {
+    let h = &parts.headers;
+    if !peer.ip().is_loopback() {
+        return Some("the Sandbox admin endpoints answer loopback clients only");
+    }
+    if PROXIED.iter().any(|name| h.contains_key(*name)) {
+        return Some("the Sandbox admin endpoints are not reachable through a proxy");
+    }
+    let fetch_site = h.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    if h.contains_key("origin") || fetch_site.is_some_and(|s| s != "none" && s != "same-origin") {
+        return Some("the Sandbox admin endpoints do not answer web pages");
+    }
+    if !h.contains_key(ADMIN_HEADER) {
+        return Some("send the header X-Sandbox-Admin: 1 with Sandbox admin calls");
+    }
+    None
+}
+
 async fn sandbox_handler(
     State(sandbox): State<SharedSandbox>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     req: Request,
 ) -> Response<Body> {
     let (parts, body) = req.into_parts();
+    if parts.uri.path().starts_with("/_sandbox/") {
+        if let Some(why) = admin_refusal(&parts, peer) {
+            return Response::builder()
+                .status(StatusCode::FORBIDDEN)
+                .body(Body::from(why))
+                .expect("static response");
+        }
+    }
     let Ok(body) = to_bytes(body, 16 << 20).await else {
         return Response::builder()
             .status(StatusCode::PAYLOAD_TOO_LARGE)
             .body(Body::from("request body too large"))
             .expect("static response");
     };
-    // The admin surface answers loopback peers only.
-    if parts.uri.path().starts_with("/_sandbox/") && !peer.ip().is_loopback() {
-        return Response::builder()
-            .status(StatusCode::FORBIDDEN)
-            .body(Body::from(
-                "the Sandbox admin endpoints answer loopback clients only",
-            ))
-            .expect("static response");
-    }
     let request = handshake_sandbox::Request {
         method: parts.method.as_str().to_string(),
         path: parts.uri.path().to_string(),
@@ -129,7 +251,7 @@ async fn sandbox_handler(
         .map(|mut s| s.handle(&request, now_millis()))
         .unwrap_or_else(|_| handshake_sandbox::Response::new(500));
     if answer.delay_ms > 0 {
-        tokio::time::sleep(std::time::Duration::from_millis(answer.delay_ms)).await;
+        tokio::time::sleep(Duration::from_millis(answer.delay_ms)).await;
     }
     let mut resp = Response::new(Body::from(answer.body));
     *resp.status_mut() =

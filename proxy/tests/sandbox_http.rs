@@ -8,7 +8,6 @@ use handshake_sandbox::config::{
 use reqwest::{header, Client, Method, StatusCode};
 use serde_json::{json, Value};
 use std::collections::HashMap;
-use std::net::SocketAddr;
 
 const REDIRECT: &str = "http://127.0.0.1:8080/callback";
 
@@ -22,12 +21,8 @@ async fn start_with(config: handshake_sandbox::Config) -> Sb {
     let addr = listener.local_addr().unwrap();
     let router = handshake_proxy::serve::sandbox_router(config);
     tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .unwrap();
+        let limits = handshake_proxy::config::Limits::default();
+        handshake_proxy::serve::serve(listener, router, &limits, std::future::pending()).await;
     });
     Sb {
         base: format!("http://{addr}"),
@@ -80,6 +75,7 @@ impl Sb {
     async fn admin(&self, what: &str, body: Value) -> Value {
         self.http
             .post(self.url(&format!("/_sandbox/{what}")))
+            .header("x-sandbox-admin", "1")
             .json(&body)
             .send()
             .await
@@ -322,6 +318,7 @@ async fn academy_expiry_follows_the_clock_and_refresh_rotates() {
     let stats: Value = sb
         .http
         .get(sb.url("/_sandbox/stats"))
+        .header("x-sandbox-admin", "1")
         .send()
         .await
         .unwrap()
@@ -1477,6 +1474,7 @@ async fn expire_tokens_now_and_reset() {
     let stats: Value = sb
         .http
         .get(sb.url("/_sandbox/stats"))
+        .header("x-sandbox-admin", "1")
         .send()
         .await
         .unwrap()
