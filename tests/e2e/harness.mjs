@@ -129,6 +129,9 @@ export function startStaticServer({ dir = DIST, prefix = '/', config, pages = fa
   });
 }
 
+/** What the Sandbox's admin endpoints require (no web page can send it without a preflight). */
+const SANDBOX_ADMIN = { 'x-sandbox-admin': '1' };
+
 /**
  * The standard rig: Sandbox, proxy in front of it, the app on a static server whose
  * config.json points at both. Returns URLs and a `stop()`.
@@ -148,14 +151,14 @@ export async function startRig({ prefix = '/', dir = DIST, pages = false, sandbo
     app,
     config,
     async stats() {
-      const res = await fetch(`${sandbox.url}/_sandbox/stats`);
+      const res = await fetch(`${sandbox.url}/_sandbox/stats`, { headers: SANDBOX_ADMIN });
       return res.json();
     },
     /** POSTs to a Sandbox control endpoint (faults, expire-tokens, clock, reset). */
     async admin(what, body = {}) {
       const res = await fetch(`${sandbox.url}/_sandbox/${what}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...SANDBOX_ADMIN },
         body: JSON.stringify(body),
       });
       if (!res.ok) throw new Error(`sandbox ${what}: ${res.status} ${await res.text()}`);

@@ -29,7 +29,7 @@ before(async () => {
     dir: DIST,
     pages: true,
     sandboxArgs: ['--sandbox-config', sandboxConfig],
-    proxyArgs: ['--secret', `sandbox:${CLIENT}=PAGES_TEST_SECRET`],
+    proxyArgs: ['--secret', `sandbox:${CLIENT}=PAGES_TEST_SECRET,path=/api/v2/token,path=/api/v2/refresh`],
     proxyEnv: { PAGES_TEST_SECRET: SECRET },
   });
   browser = await launchBrowser();
