@@ -1,6 +1,7 @@
 // Runtime configuration read from `config.json` next to index.html: where the proxy is,
 // where the Sandbox is, and which upstream name stands for which provider host.
 
+use crate::types::ProviderId;
 use crate::url::HttpUrl;
 use serde::{Deserialize, Serialize};
 
@@ -18,7 +19,7 @@ pub struct AppConfig {
     /// Where the Sandbox server answers (the browser navigates there to authorize).
     pub sandbox_url: HttpUrl,
     pub upstreams: Vec<Upstream>,
-    pub default_provider: String,
+    pub default_provider: ProviderId,
     /// How long a request may take before Handshake gives up on it.
     pub request_timeout_seconds: u32,
 }
@@ -35,6 +36,10 @@ struct ConfigFile {
 }
 
 pub const DEFAULT_SANDBOX_URL: &str = "http://127.0.0.1:8090";
+
+/// The made-up origin of the Sandbox that runs inside the page (`.invalid` never resolves:
+/// RFC 2606); requests to it never reach the network.
+pub const IN_PAGE_SANDBOX: &str = "https://sandbox.handshake.invalid";
 
 /// The user's own settings (Settings card, kept in localStorage): they win over config.json.
 /// Two addresses and nothing else belong here.
@@ -59,6 +64,12 @@ pub struct ProxyInfo {
 pub struct HeldSecret {
     pub upstream: String,
     pub client_id: String,
+    /// The paths (after `/proxy/<upstream>`) whose POSTs get the secret; empty from an older proxy.
+    #[serde(default)]
+    pub token_paths: Vec<String>,
+    /// `client_secret_post` or `client_secret_basic`.
+    #[serde(default)]
+    pub auth: Option<String>,
 }
 
 impl ProxyInfo {
@@ -134,9 +145,10 @@ impl AppConfig {
             proxy_base: proxy_base.trim_end_matches('/').to_string(),
             sandbox_url,
             upstreams,
-            default_provider: file
-                .default_provider
-                .unwrap_or_else(|| "sandbox-academy-v2".into()),
+            default_provider: ProviderId::new(
+                file.default_provider
+                    .unwrap_or_else(|| "sandbox-academy-v2".into()),
+            ),
             request_timeout_seconds: file.request_timeout_seconds.unwrap_or(30).clamp(1, 600),
         })
     }

@@ -1,15 +1,16 @@
 // Handshake: an OAuth2 playground and API explorer that runs entirely in the browser.
-// Protocol logic (oauth, providers, session, http, url) is plain Rust; ui/ holds the Leptos views.
+// The layers run one way, from the leaves up (ARCHITECTURE.md has the map, tests/layers.rs
+// enforces it): types, url, wire, platform -> config -> providers -> catalog, oauth ->
+// session -> http -> ui.
 
-pub mod boot;
 pub mod catalog;
-pub mod client;
 pub mod config;
 pub mod http;
-pub mod local;
 pub mod oauth;
+pub mod platform;
 pub mod providers;
 pub mod session;
 pub mod types;
 pub mod ui;
 pub mod url;
+pub mod wire;

@@ -1,11 +1,15 @@
-// Browser entry point: load the runtime configuration, then mount the app.
+// Browser entry point: put a static host's copy address back to its route's own, load the
+// runtime configuration, then mount the app.
+
+use handshake::ui::{boot, routes, App};
 
 fn main() {
     console_error_panic_hook::set_once();
     wasm_bindgen_futures::spawn_local(async {
-        let boot = handshake::boot::load().await;
-        handshake::local::set_page(&boot.page_base, &boot.default_redirect_uri());
-        leptos::mount::mount_to_body(move || leptos::view! { <handshake::ui::App boot=boot/> });
-        handshake::boot::mark_ready();
+        let boot = boot::load().await;
+        routes::normalize_address(&boot.router_base());
+        handshake::http::inpage::set_page(&boot.page_base, &boot.default_redirect_uri());
+        leptos::mount::mount_to_body(move || leptos::view! { <App boot=boot/> });
+        boot::mark_ready();
     });
 }

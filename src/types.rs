@@ -7,7 +7,7 @@ use std::fmt;
 macro_rules! public_string {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(transparent)]
         pub struct $name(String);
 
@@ -17,6 +17,33 @@ macro_rules! public_string {
             }
             pub fn as_str(&self) -> &str {
                 &self.0
+            }
+            pub fn is_empty(&self) -> bool {
+                self.0.is_empty()
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(value: &str) -> Self {
+                $name(value.to_string())
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(value: String) -> Self {
+                $name(value)
+            }
+        }
+
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.0 == other
+            }
+        }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.0 == *other
             }
         }
 
@@ -55,6 +82,12 @@ macro_rules! secret_string {
             }
         }
 
+        impl Default for $name {
+            fn default() -> Self {
+                $name(String::new())
+            }
+        }
+
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("[redacted]")
@@ -66,6 +99,10 @@ macro_rules! secret_string {
 public_string!(
     /// RFC 6749 §2.2: the client identifier.
     ClientId
+);
+public_string!(
+    /// Which provider (a preset or the user's own) a session, flow or draft belongs to.
+    ProviderId
 );
 public_string!(
     /// RFC 6749 §3.3: one scope token.

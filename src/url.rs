@@ -1,5 +1,7 @@
 // A strict http(s) URL type, parsed once at the edge: no credentials, no backslashes, no
 // dot segments, normalised host and port, so "is this under the API base?" has one answer.
+// Path and query are percent-encoded as the browser's URL parser would (WHATWG URL §1.3), so
+// the URL shown is the URL fetch sends.
 
 use std::fmt;
 
@@ -64,8 +66,9 @@ impl HttpUrl {
         let path = if path.is_empty() {
             "/".to_string()
         } else {
-            path.to_string()
+            encode(path, PATH_SET)
         };
+        let query = query.map(|q| encode(&q, QUERY_SET));
         if path.split('/').any(|seg| {
             matches!(
                 seg.to_ascii_lowercase().as_str(),
@@ -138,6 +141,25 @@ impl HttpUrl {
         let suffix = suffix.trim_start_matches('/');
         HttpUrl::parse(&format!("{base}/{suffix}"))
     }
+}
+
+/// WHATWG URL: the path percent-encode set (besides controls, space and non-ASCII).
+const PATH_SET: &[u8] = b"\"#<>?`{}";
+/// WHATWG URL: the special-query percent-encode set (besides controls, space and non-ASCII).
+const QUERY_SET: &[u8] = b"\"#<>'";
+
+/// Percent-encodes what the browser would: non-ASCII bytes and those in `set`; existing
+/// escapes stay as they are.
+fn encode(text: &str, set: &[u8]) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_graphic() && !set.contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 fn split_host_port(authority: &str) -> Option<(String, Option<u16>)> {
@@ -251,6 +273,18 @@ mod tests {
         assert_eq!(
             url("https://api.example.com/api/v2/info").path_below(&base),
             Some("/info")
+        );
+    }
+
+    #[test]
+    fn path_and_query_are_encoded_as_the_browser_sends_them() {
+        assert_eq!(
+            url("https://h/caf\u{e9}/{x}\"?q=\u{e9}\"<'&a=%20|^").to_string(),
+            "https://h/caf%C3%A9/%7Bx%7D%22?q=%C3%A9%22%3C%27&a=%20|^"
+        );
+        assert_eq!(
+            url("https://h/a%2Fb?x=1").to_string(),
+            "https://h/a%2Fb?x=1"
         );
     }
 

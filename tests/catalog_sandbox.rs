@@ -2,8 +2,8 @@
 // by the Sandbox: the examples are valid for their endpoints, not just valid JSON.
 
 use handshake::catalog::{build, catalog, Draft, Endpoint};
-use handshake::http::HttpRequest;
 use handshake::providers::CatalogId;
+use handshake::wire::{HttpRequest, Method};
 use handshake_sandbox::http::query_param;
 use handshake_sandbox::{Config, Request, Response, Sandbox, SeededRandom};
 use std::collections::BTreeMap;
@@ -17,7 +17,7 @@ fn sandbox() -> Sandbox {
 /// Sends a built request to the in-process Sandbox (the URL's path below BASE is its path).
 fn send(sb: &mut Sandbox, req: &HttpRequest, credential: (&str, &str)) -> Response {
     let path_and_query = req.url.strip_prefix(BASE).expect("built under the base");
-    let mut r = Request::new(&req.method, path_and_query);
+    let mut r = Request::new(req.method.as_str(), path_and_query);
     r.headers = req.headers.clone();
     r.headers
         .push((credential.0.to_string(), credential.1.to_string()));
@@ -88,8 +88,8 @@ fn run_all(id: CatalogId, base: &str, credential: (&str, &str), sb: &mut Sandbox
     let endpoints = catalog(id);
     let mut created: BTreeMap<&str, String> = BTreeMap::new();
     let order = |e: &Endpoint| match e.method {
-        "POST" => 0,
-        "GET" | "PUT" | "PATCH" => 1,
+        Method::Post => 0,
+        Method::Get | Method::Put | Method::Patch => 1,
         _ => 2,
     };
     let mut list: Vec<&Endpoint> = endpoints.iter().filter(|e| e.id != "invalidate").collect();
@@ -98,7 +98,7 @@ fn run_all(id: CatalogId, base: &str, credential: (&str, &str), sb: &mut Sandbox
         let mut draft = Draft::for_endpoint(endpoint);
         let resource = endpoint.id.split('.').next().unwrap();
         if let Some(id) = created.get(resource) {
-            if endpoint.method != "GET" || resource == "webhooks" {
+            if endpoint.method != Method::Get || resource == "webhooks" {
                 draft.values.insert("id".into(), id.clone());
             }
         }
@@ -115,7 +115,7 @@ fn run_all(id: CatalogId, base: &str, credential: (&str, &str), sb: &mut Sandbox
             resp.status,
             resp.body_text()
         );
-        if endpoint.method == "POST" {
+        if endpoint.method == Method::Post {
             let body = resp.body_json();
             let new_id = body["id"]
                 .as_str()

@@ -4,9 +4,10 @@
 mod academy;
 mod metamaps;
 
-use crate::http::HttpRequest;
 use crate::providers::CatalogId;
+use crate::types::Scope;
 use crate::url::HttpUrl;
+use crate::wire::{is_credential_header, is_header_name, is_header_value, HttpRequest, Method};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -63,7 +64,7 @@ pub struct Endpoint {
     pub id: &'static str,
     pub group: &'static str,
     pub title: &'static str,
-    pub method: &'static str,
+    pub method: Method,
     /// Below the provider's API base, with `{name}` for path parameters.
     pub path: &'static str,
     pub params: &'static [Param],
@@ -85,7 +86,7 @@ pub fn catalog(id: CatalogId) -> Vec<Endpoint> {
             id: "userinfo",
             group: "User",
             title: "Who is signed in",
-            method: "GET",
+            method: Method::Get,
             path: "/userinfo.php",
             params: &[],
             body: None,
@@ -96,19 +97,24 @@ pub fn catalog(id: CatalogId) -> Vec<Endpoint> {
     }
 }
 
-/// The id used for a free-form request in a draft.
-pub const CUSTOM: &str = "custom";
+/// What a draft describes: an endpoint of the catalog, or a free-form request.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Target {
+    Endpoint(String),
+    #[default]
+    Custom,
+}
 
 /// What the user has typed for one request; kept in sessionStorage so it survives a
 /// re-authorization round trip.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Draft {
-    /// An endpoint id of the catalog, or `custom`.
-    pub endpoint: String,
+    pub target: Target,
     pub values: BTreeMap<String, String>,
     pub body: String,
     /// For custom requests: method, full URL and extra headers (`Name: value` per line).
-    pub method: String,
+    pub method: Method,
     pub url: String,
     pub headers: String,
 }
@@ -124,10 +130,10 @@ impl Draft {
             .map(|p| (p.name.to_string(), p.example.to_string()))
             .collect();
         Draft {
-            endpoint: endpoint.id.to_string(),
+            target: Target::Endpoint(endpoint.id.to_string()),
             values,
             body: endpoint.body.unwrap_or_default().to_string(),
-            method: endpoint.method.to_string(),
+            method: endpoint.method,
             url: String::new(),
             headers: String::new(),
         }
@@ -135,11 +141,23 @@ impl Draft {
 
     pub fn custom(api_base: &str) -> Draft {
         Draft {
-            endpoint: CUSTOM.to_string(),
-            method: "GET".into(),
+            target: Target::Custom,
+            method: Method::Get,
             url: format!("{}/", api_base.trim_end_matches('/')),
             ..Draft::default()
         }
+    }
+
+    /// The catalog endpoint this draft is for, if it is for one.
+    pub fn endpoint_id(&self) -> Option<&str> {
+        match &self.target {
+            Target::Endpoint(id) => Some(id),
+            Target::Custom => None,
+        }
+    }
+
+    pub fn is_custom(&self) -> bool {
+        self.target == Target::Custom
     }
 }
 
@@ -260,7 +278,7 @@ pub fn build(
             has_query = true;
         }
     }
-    let sends_body = matches!(endpoint.method, "POST" | "PUT" | "PATCH");
+    let sends_body = endpoint.method.sends_body();
     if sends_body && !draft.body.trim().is_empty() {
         if let Some((_, _, message)) = json_problem(&draft.body) {
             problems.push(problem("body", message));
@@ -283,21 +301,20 @@ pub fn build(
     Ok(req)
 }
 
-const METHODS: [&str; 7] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
-
 /// Headers a custom request may not set: the client attaches credentials itself, and the
 /// browser owns the rest.
 fn reserved_header(name: &str, credential_header: &str) -> bool {
     let n = name.to_ascii_lowercase();
-    n == "authorization"
-        || n == credential_header.to_ascii_lowercase()
-        || n == "cookie"
-        || n == "host"
-        || n == "origin"
-        || n == "referer"
-        || n == "content-length"
+    is_credential_header(&n, Some(credential_header))
+        || matches!(n.as_str(), "host" | "origin" | "referer" | "content-length")
         || n.starts_with("sec-")
         || n.starts_with("proxy-")
+}
+
+/// Whether a custom request with this method sends its body (DELETE may; GET, HEAD and
+/// OPTIONS cannot in a browser).
+pub fn carries_body(method: Method) -> bool {
+    method.sends_body() || method == Method::Delete
 }
 
 /// Builds a free-form request: any method, a URL under the API base, headers, a body.
@@ -307,22 +324,22 @@ pub fn build_custom(
     credential_header: &str,
 ) -> Result<HttpRequest, Vec<Problem>> {
     let mut problems = Vec::new();
-    let method = draft.method.trim().to_ascii_uppercase();
-    if !METHODS.contains(&method.as_str()) {
-        problems.push(problem(
-            "method",
-            format!("must be one of {}", METHODS.join(", ")),
-        ));
-    }
     let base = HttpUrl::parse(api_base).ok();
-    match HttpUrl::parse(&draft.url) {
-        Ok(url) if base.as_ref().is_some_and(|b| url.is_under(b)) => {}
-        Ok(_) => problems.push(problem(
-            "url",
-            format!("must be under the provider's API base, {api_base}"),
-        )),
-        Err(e) => problems.push(problem("url", e.to_string())),
-    }
+    // The URL as the browser will send it (its own percent-encoding), so what is shown is sent.
+    let url = match HttpUrl::parse(&draft.url) {
+        Ok(url) if base.as_ref().is_some_and(|b| url.is_under(b)) => url.to_string(),
+        Ok(_) => {
+            problems.push(problem(
+                "url",
+                format!("must be under the provider's API base, {api_base}"),
+            ));
+            String::new()
+        }
+        Err(e) => {
+            problems.push(problem("url", e.to_string()));
+            String::new()
+        }
+    };
     let mut headers = Vec::new();
     for (i, line) in draft
         .headers
@@ -331,13 +348,7 @@ pub fn build_custom(
         .filter(|(_, l)| !l.trim().is_empty())
     {
         match line.split_once(':') {
-            Some((name, value))
-                if !name.trim().is_empty()
-                    && name
-                        .trim()
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') =>
-            {
+            Some((name, value)) if is_header_name(name.trim()) && is_header_value(value) => {
                 if reserved_header(name.trim(), credential_header) {
                     problems.push(problem(
                         "headers",
@@ -357,7 +368,13 @@ pub fn build_custom(
             )),
         }
     }
-    let body = draft.body.trim();
+    // The method decides whether the body goes: GET, HEAD and OPTIONS never carry one (the
+    // draft keeps it for when the method changes back).
+    let body = if carries_body(draft.method) {
+        draft.body.trim()
+    } else {
+        ""
+    };
     let content_type = headers
         .iter()
         .find(|(n, _)| n.eq_ignore_ascii_case("content-type"))
@@ -370,7 +387,7 @@ pub fn build_custom(
     if !problems.is_empty() {
         return Err(problems);
     }
-    let mut req = HttpRequest::new(&method, draft.url.trim());
+    let mut req = HttpRequest::new(draft.method, url);
     for (n, v) in headers
         .iter()
         .filter(|(n, _)| !n.eq_ignore_ascii_case("content-type"))
@@ -473,18 +490,19 @@ pub fn previous_page(
 }
 
 /// The scope a call needs but the session lacks, if any, and the fix in words.
-pub fn missing_scope(needed: Option<&str>, granted: &[String]) -> Option<String> {
+pub fn missing_scope(needed: Option<&str>, granted: &[Scope]) -> Option<String> {
     let needed = needed?;
     if granted.iter().any(|g| g == needed) {
         return None;
     }
+    let names: Vec<&str> = granted.iter().map(Scope::as_str).collect();
     Some(format!(
         "This call needs the {needed} scope, and this token has {}. The provider will answer 403. \
          Tick {needed} under Scopes and authorize again.",
-        if granted.is_empty() {
+        if names.is_empty() {
             "none".to_string()
         } else {
-            granted.join(", ")
+            names.join(", ")
         }
     ))
 }
@@ -492,17 +510,13 @@ pub fn missing_scope(needed: Option<&str>, granted: &[String]) -> Option<String>
 /// For custom requests on the Academy v2: the scope its method needs (spec §1.3).
 pub fn scope_for_method(
     catalog: Option<CatalogId>,
-    method: &str,
+    method: Method,
     path_below_base: &str,
 ) -> Option<&'static str> {
     if catalog != Some(CatalogId::AcademyV2) || matches!(path_below_base, "/info" | "/invalidate") {
         return None;
     }
-    Some(match method {
-        "GET" | "HEAD" => "read",
-        "DELETE" => "delete",
-        _ => "write",
-    })
+    Some(academy::scope_for(method))
 }
 
 #[cfg(test)]
@@ -610,12 +624,21 @@ mod tests {
         assert!(build_custom(&d, "http://h/api/v1", "x-api-key").is_err());
         d.headers = "no colon".into();
         assert!(build_custom(&d, "http://h/api/v2", "authorization").is_err());
+        d.headers = "X-Split: a\u{85}b".into();
+        assert!(build_custom(&d, "http://h/api/v2", "authorization").is_err());
+        // The method decides whether the body goes: a GET after a POST sends none.
         d.headers.clear();
-        d.method = "FETCH".into();
+        d.body = "{\"a\": 1}".into();
+        d.method = Method::Get;
         assert_eq!(
-            build_custom(&d, "http://h/api/v2", "authorization").unwrap_err()[0].field,
-            "method"
+            build_custom(&d, "http://h/api/v2", "authorization")
+                .unwrap()
+                .body,
+            None
         );
+        d.method = Method::Put;
+        let put = build_custom(&d, "http://h/api/v2", "authorization").unwrap();
+        assert_eq!(put.body.as_deref(), Some("{\"a\": 1}"));
     }
 
     #[test]
@@ -692,15 +715,15 @@ mod tests {
         let warning = missing_scope(Some("delete"), &["connect".into(), "read".into()]).unwrap();
         assert!(warning.contains("needs the delete scope") && warning.contains("connect, read"));
         assert_eq!(
-            scope_for_method(Some(CatalogId::AcademyV2), "PATCH", "/movies/1"),
+            scope_for_method(Some(CatalogId::AcademyV2), Method::Patch, "/movies/1"),
             Some("write")
         );
         assert_eq!(
-            scope_for_method(Some(CatalogId::AcademyV2), "GET", "/info"),
+            scope_for_method(Some(CatalogId::AcademyV2), Method::Get, "/info"),
             None
         );
         assert_eq!(
-            scope_for_method(Some(CatalogId::AcademyV1), "DELETE", "/movies/1"),
+            scope_for_method(Some(CatalogId::AcademyV1), Method::Delete, "/movies/1"),
             None
         );
     }
@@ -719,7 +742,7 @@ mod tests {
             ids.dedup();
             assert_eq!(ids.len(), list.len(), "{id:?}");
             for e in &list {
-                if matches!(e.method, "POST" | "PUT" | "PATCH") {
+                if e.method.sends_body() {
                     let body = e
                         .body
                         .unwrap_or_else(|| panic!("{} has no example body", e.id));

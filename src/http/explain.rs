@@ -1,8 +1,9 @@
 // Plain words for an HTTP answer: what the status means, and for the ones people get stuck on
 // (400, 401, 403, 404, 429, 5xx) what usually causes it and what to do next.
 
-use super::HttpResponse;
-use crate::oauth::token::error_fields;
+use crate::oauth::token::provider_said;
+use crate::types::Scope;
+use crate::wire::HttpResponse;
 
 /// A short meaning of the status code.
 pub fn status_meaning(status: u16) -> &'static str {
@@ -53,13 +54,14 @@ fn retry_after(resp: &HttpResponse, now_seconds: f64) -> Option<u64> {
 pub fn explain(
     resp: &HttpResponse,
     scope: Option<&str>,
-    granted: &[String],
+    granted: &[Scope],
     now_seconds: f64,
 ) -> Option<String> {
     if !matches!(resp.status, 400..=599) {
         return None;
     }
-    let (code, message) = error_fields(&resp.body);
+    let said = provider_said(&resp.body);
+    let (code, message) = (said.code, said.description);
     let said = message
         .or(code.filter(|c| c.parse::<u16>().is_err()))
         .map(|m| format!("The provider said: \u{201c}{m}\u{201d}. "))
@@ -73,7 +75,11 @@ pub fn explain(
         403 => match scope.filter(|s| !granted.iter().any(|g| g == s)) {
             Some(needed) => format!(
                 "{said}This token lacks {needed}: it has {}. Tick {needed} under Scopes and authorize again.",
-                if granted.is_empty() { "no scopes".to_string() } else { granted.join(", ") }
+                if granted.is_empty() {
+                    "no scopes".to_string()
+                } else {
+                    granted.iter().map(Scope::as_str).collect::<Vec<_>>().join(", ")
+                }
             ),
             None => format!("{said}The credential is valid, but this account may not do this (not your record, or a missing permission)."),
         },
@@ -95,17 +101,14 @@ mod tests {
     use super::*;
 
     fn resp(status: u16, headers: &[(&str, &str)], body: &str) -> HttpResponse {
-        HttpResponse {
+        HttpResponse::new(
             status,
-            status_text: String::new(),
-            headers: headers
+            headers
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
-            body: body.into(),
-            large: None,
-            elapsed_ms: 0.0,
-        }
+            body.into(),
+        )
     }
 
     #[test]

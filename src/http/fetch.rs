@@ -1,13 +1,15 @@
-// The browser transport: routes a request through the proxy when an upstream covers its host,
-// sends it with fetch (no redirects, no cookies, a time limit) and reads the whole answer.
+// The browser's fetch through gloo-net: no redirects followed, no cookies, a time limit, and
+// the whole answer read. A body over `LARGE_BODY` stays a browser string (decoded by
+// TextDecoder, never copied into Rust) and comes back beside the answer.
 
-use super::{HttpRequest, HttpResponse, JsText, NetError, LARGE_BODY, PROXY_HEADER};
-use crate::config::AppConfig;
-use crate::url::HttpUrl;
+use super::{JsText, LARGE_BODY};
+use crate::platform::elapsed_ms;
+use crate::wire::{is_header_name, is_header_value, HttpRequest, HttpResponse, NetError};
+use gloo_net::http::{Request, RequestBuilder};
 use send_wrapper::SendWrapper;
 use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, RequestCredentials, RequestInit, RequestRedirect};
+use web_sys::{AbortController, RequestCredentials, RequestRedirect};
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 extern "C" {
@@ -20,23 +22,6 @@ extern "C" {
     fn decode(this: &Utf8Decoder, input: &js_sys::ArrayBuffer) -> js_sys::JsString;
 }
 
-/// Waits `ms` milliseconds without blocking the page (0: until the browser had its turn).
-pub async fn sleep_ms(ms: i32) {
-    let tick = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(tick).await;
-}
-
-fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map(|p| p.now())
-        .unwrap_or(0.0)
-}
-
 fn js_error(e: JsValue) -> String {
     e.dyn_ref::<js_sys::Error>()
         .map(|e| String::from(e.message()))
@@ -44,90 +29,146 @@ fn js_error(e: JsValue) -> String {
         .unwrap_or_else(|| "unknown error".into())
 }
 
-/// Where a request actually goes: the proxy URL when an upstream covers the target.
-pub fn routed_url(req: &HttpRequest, config: &AppConfig) -> Result<(String, bool), NetError> {
-    let target = HttpUrl::parse(&req.url).map_err(|e| NetError::Refused(e.to_string()))?;
-    Ok(match config.proxied(&target) {
-        Some(url) => (url, true),
-        None => (target.to_string(), false),
-    })
+fn gloo_error(e: gloo_net::Error) -> String {
+    match e {
+        gloo_net::Error::JsError(js) => js.message,
+        other => other.to_string(),
+    }
 }
 
-/// Sends `req`; an HTTP answer of any status is `Ok`, only a missing answer is `Err`.
-pub async fn send(req: &HttpRequest, config: &AppConfig) -> Result<HttpResponse, NetError> {
-    if crate::local::is_local(&req.url) {
-        return crate::local::send(req).await;
-    }
-    let (url, via_proxy) = routed_url(req, config)?;
-    let timeout = config.request_timeout_seconds;
-    let window = web_sys::window().ok_or_else(|| NetError::Network("no window".into()))?;
-    let controller = AbortController::new().map_err(|e| NetError::Network(js_error(e)))?;
-    let headers = web_sys::Headers::new().map_err(|e| NetError::Network(js_error(e)))?;
-    for (name, value) in &req.headers {
-        headers
-            .append(name, value)
-            .map_err(|e| NetError::Refused(format!("header {name}: {}", js_error(e))))?;
-    }
-    if via_proxy {
-        let _ = headers.append(PROXY_HEADER, "1");
-    }
-    let init = RequestInit::new();
-    init.set_method(&req.method);
-    init.set_headers(&headers);
-    init.set_redirect(RequestRedirect::Manual);
-    init.set_credentials(RequestCredentials::Omit);
-    init.set_signal(Some(&controller.signal()));
-    if let Some(body) = &req.body {
-        init.set_body(&JsValue::from_str(body));
-    }
-    let request = web_sys::Request::new_with_str_and_init(&url, &init)
-        .map_err(|e| NetError::Refused(js_error(e)))?;
+/// Aborts a request after `seconds` unless dropped first.
+struct Deadline {
+    controller: AbortController,
+    timer: Option<i32>,
+    _on_timeout: Closure<dyn FnMut()>,
+}
 
-    let abort = controller.clone();
-    let on_timeout = Closure::once(move || abort.abort());
-    let timer = window
-        .set_timeout_with_callback_and_timeout_and_arguments_0(
-            on_timeout.as_ref().unchecked_ref(),
-            (timeout * 1000) as i32,
-        )
-        .ok();
-    let started = now_ms();
-    let result = read(JsFuture::from(window.fetch_with_request(&request))).await;
-    if let Some(id) = timer {
-        window.clear_timeout_with_handle(id);
+impl Deadline {
+    fn new(seconds: u32) -> Result<Deadline, NetError> {
+        let controller = AbortController::new().map_err(|e| NetError::Network(js_error(e)))?;
+        let abort = controller.clone();
+        let on_timeout = Closure::<dyn FnMut()>::new(move || abort.abort());
+        let timer = web_sys::window().and_then(|w| {
+            w.set_timeout_with_callback_and_timeout_and_arguments_0(
+                on_timeout.as_ref().unchecked_ref(),
+                (seconds.min(600) * 1000) as i32,
+            )
+            .ok()
+        });
+        Ok(Deadline {
+            controller,
+            timer,
+            _on_timeout: on_timeout,
+        })
     }
-    drop(on_timeout);
-    let mut response = result.map_err(|e| {
-        if controller.signal().aborted() {
-            NetError::Timeout(timeout)
+
+    fn expired(&self) -> bool {
+        self.controller.signal().aborted()
+    }
+}
+
+impl Drop for Deadline {
+    fn drop(&mut self) {
+        if let (Some(w), Some(id)) = (web_sys::window(), self.timer) {
+            w.clear_timeout_with_handle(id);
+        }
+    }
+}
+
+/// Checks what the browser would otherwise throw on: header names and values.
+fn checked_headers(req: &HttpRequest) -> Result<(), NetError> {
+    for (name, value) in &req.headers {
+        if !is_header_name(name) {
+            return Err(NetError::Refused(format!(
+                "{name:?} is not a valid header name (letters, digits and -, no spaces)."
+            )));
+        }
+        if !is_header_value(value) {
+            return Err(NetError::Refused(format!(
+                "The value of {name} holds a line break or another control character."
+            )));
+        }
+    }
+    if req.body.is_some() && !req.method.sends_body() && req.method != crate::wire::Method::Delete {
+        return Err(NetError::Refused(format!(
+            "A {} request cannot carry a body in a browser; remove the body or use POST, PUT or PATCH.",
+            req.method
+        )));
+    }
+    Ok(())
+}
+
+/// Sends `req` to `url` (the routed address, which may be the proxy's); `extra` headers are
+/// added (the proxy's required one). An answer of any status is `Ok`.
+pub async fn send(
+    req: &HttpRequest,
+    url: &str,
+    extra: &[(&str, &str)],
+    timeout_seconds: u32,
+) -> Result<(HttpResponse, Option<JsText>), NetError> {
+    checked_headers(req)?;
+    let deadline = Deadline::new(timeout_seconds)?;
+    let mut builder = RequestBuilder::new(url)
+        .method(to_http(req.method))
+        .redirect(RequestRedirect::Manual)
+        .credentials(RequestCredentials::Omit)
+        .abort_signal(Some(&deadline.controller.signal()));
+    for (name, value) in req
+        .headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .chain(extra.iter().copied())
+    {
+        builder = builder.header(name, value);
+    }
+    let request: Request = match &req.body {
+        Some(body) => builder.body(body.as_str()),
+        None => builder.build(),
+    }
+    .map_err(|e| NetError::Refused(gloo_error(e)))?;
+    let started = elapsed_ms();
+    let result = async {
+        let answer = request
+            .send()
+            .await
+            .map_err(|e| NetError::Network(gloo_error(e)))?;
+        read(answer.into()).await
+    }
+    .await;
+    let (mut response, large) = result.map_err(|e| {
+        if deadline.expired() {
+            NetError::Timeout(timeout_seconds)
         } else {
             e
         }
     })?;
-    response.elapsed_ms = now_ms() - started;
-    Ok(response)
+    response.elapsed_ms = elapsed_ms() - started;
+    Ok((response, large))
 }
 
-async fn read(pending: JsFuture) -> Result<HttpResponse, NetError> {
-    let answer: web_sys::Response = pending
-        .await
-        .map_err(|e| NetError::Network(js_error(e)))?
-        .dyn_into()
-        .map_err(|_| NetError::Network("fetch did not give a Response".into()))?;
+fn to_http(method: crate::wire::Method) -> gloo_net::http::Method {
+    use crate::wire::Method as M;
+    use gloo_net::http::Method as G;
+    match method {
+        M::Get => G::GET,
+        M::Post => G::POST,
+        M::Put => G::PUT,
+        M::Patch => G::PATCH,
+        M::Delete => G::DELETE,
+        M::Head => G::HEAD,
+        M::Options => G::OPTIONS,
+    }
+}
+
+async fn read(answer: web_sys::Response) -> Result<(HttpResponse, Option<JsText>), NetError> {
     if answer.type_() == web_sys::ResponseType::Opaqueredirect {
         return Err(NetError::Refused(
             "The server answered with a redirect, which Handshake does not follow for API and token calls.".into(),
         ));
     }
-    let mut headers = Vec::new();
-    if let Ok(Some(entries)) = js_sys::try_iter(&answer.headers()) {
-        for entry in entries.flatten() {
-            let pair = js_sys::Array::from(&entry);
-            if let (Some(k), Some(v)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
-                headers.push((k, v));
-            }
-        }
-    }
+    let headers: Vec<(String, String)> = gloo_net::http::Headers::from_raw(answer.headers())
+        .entries()
+        .collect();
     let buffer = answer
         .array_buffer()
         .map_err(|e| NetError::Network(js_error(e)))?;
@@ -136,8 +177,8 @@ async fn read(pending: JsFuture) -> Result<HttpResponse, NetError> {
         .map_err(|e| NetError::Network(format!("the answer broke off: {}", js_error(e))))?
         .dyn_into()
         .map_err(|_| NetError::Network("the answer body could not be read".into()))?;
-    let bytes = buffer.byte_length() as usize;
-    let (body, large) = if bytes <= LARGE_BODY {
+    let size = buffer.byte_length() as usize;
+    let (body, large) = if size <= LARGE_BODY {
         let data = js_sys::Uint8Array::new(&buffer).to_vec();
         let text = String::from_utf8(data)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
@@ -146,40 +187,34 @@ async fn read(pending: JsFuture) -> Result<HttpResponse, NetError> {
         let text = Utf8Decoder::new().decode(&buffer);
         let large = JsText {
             text: SendWrapper::new(text.into()),
-            bytes,
+            bytes: size,
         };
         (String::new(), Some(large))
     };
-    Ok(HttpResponse {
+    let response = HttpResponse {
         status: answer.status(),
         status_text: answer.status_text(),
         headers,
         body,
-        large,
+        size,
         elapsed_ms: 0.0,
-    })
+    };
+    Ok((response, large))
 }
 
-/// GETs a resource as text (config.json, the proxy's `_info`); `None` when it is missing,
-/// unreachable or not a success.
-pub async fn get_text(url: &str, headers: &[(&str, &str)]) -> Option<String> {
-    let window = web_sys::window()?;
-    let init = RequestInit::new();
-    init.set_method("GET");
-    init.set_credentials(RequestCredentials::Omit);
-    let h = web_sys::Headers::new().ok()?;
+/// GETs a small resource as text (config.json, the proxy's `_info`) within `seconds`; `None`
+/// when it is missing, unreachable, too slow or not a success.
+pub async fn get_text(url: &str, headers: &[(&str, &str)], seconds: u32) -> Option<String> {
+    let deadline = Deadline::new(seconds).ok()?;
+    let mut builder = RequestBuilder::new(url)
+        .credentials(RequestCredentials::Omit)
+        .abort_signal(Some(&deadline.controller.signal()));
     for (name, value) in headers {
-        h.append(name, value).ok()?;
+        builder = builder.header(name, value);
     }
-    init.set_headers(&h);
-    let request = web_sys::Request::new_with_str_and_init(url, &init).ok()?;
-    let answer: web_sys::Response = JsFuture::from(window.fetch_with_request(&request))
-        .await
-        .ok()?
-        .dyn_into()
-        .ok()?;
+    let answer = builder.send().await.ok()?;
     if !answer.ok() {
         return None;
     }
-    JsFuture::from(answer.text().ok()?).await.ok()?.as_string()
+    answer.text().await.ok()
 }

@@ -1,12 +1,12 @@
 // Step 1: the authorization request URL (RFC 6749 §4.1.1, RFC 7636 §4.3).
 
 use crate::providers::Provider;
-use crate::types::{ClientId, PkceChallenge, State};
+use crate::types::{ClientId, PkceChallenge, Scope, State};
 
 pub struct AuthorizeParams<'a> {
     pub client_id: &'a ClientId,
     pub redirect_uri: &'a str,
-    pub scopes: &'a [String],
+    pub scopes: &'a [Scope],
     pub state: &'a State,
     pub challenge: Option<&'a PkceChallenge>,
 }

@@ -2,7 +2,7 @@
 // pending request this tab stored. Any doubt about `state` stops the flow before a token request.
 
 use super::FlowError;
-use crate::types::{AuthCode, PkceVerifier, State};
+use crate::types::{AuthCode, ClientId, PkceVerifier, ProviderId, Scope, State};
 use serde::{Deserialize, Serialize};
 
 /// The pending authorization request, stored per attempt and used once.
@@ -10,10 +10,10 @@ use serde::{Deserialize, Serialize};
 pub struct FlowRecord {
     pub state: State,
     pub verifier: Option<PkceVerifier>,
-    pub provider_id: String,
-    pub client_id: String,
+    pub provider_id: ProviderId,
+    pub client_id: ClientId,
     pub redirect_uri: String,
-    pub scopes: Vec<String>,
+    pub scopes: Vec<Scope>,
     /// Milliseconds since the epoch when the user left for the provider.
     pub created_at: f64,
 }
@@ -107,66 +107,28 @@ pub fn validate_callback(
     rule: StateRule,
 ) -> Result<(AuthCode, FlowRecord), FlowError> {
     if params.implicit_token {
-        return Err(FlowError::new(
-            "implicit_token_in_url",
-            "Tokens arrived in the address bar",
-            "The provider put an access token in the URL (the implicit flow). Handshake only uses the \
-             authorization-code flow, so this answer is rejected: tokens in URLs leak through history and logs.",
-        ));
+        return Err(FlowError::ImplicitTokenInUrl);
     }
     if let Some(name) = &params.duplicate {
-        return Err(FlowError::new(
-            "duplicate_parameter",
-            "The answer repeats a parameter",
-            format!("{name} appears more than once, which RFC 6749 §3.1 forbids; the answer may have been tampered with."),
-        ));
+        return Err(FlowError::DuplicateParameter(name.clone()));
     }
     if params.is_empty() {
-        return Err(FlowError::new(
-            "nothing_to_complete",
-            "No sign-in in progress here",
-            "This page finishes a sign-in when a provider sends you back to it. Start from the home page.",
-        ));
+        return Err(FlowError::NothingToComplete);
     }
     let state = params.state.as_deref().filter(|s| !s.is_empty());
     if state.is_none() && rule == StateRule::IfPresent {
         let Lookup::Pending(record) = lookup else {
-            return Err(FlowError::new(
-                "no_pending_sign_in",
-                "No sign-in is waiting for a code",
-                "Press Authorize first: Handshake exchanges a pasted code only for a sign-in this tab started.",
-            ));
+            return Err(FlowError::NoPendingSignIn);
         };
         return finish(params, record, now);
     }
     let Some(state) = state else {
-        return Err(FlowError::new(
-            "state_missing",
-            "The answer carries no state",
-            "Handshake sends a random state with every sign-in and accepts only answers that return it. \
-             An answer without one could have been started by someone else, so no token was requested. \
-             If this provider never returns state, paste the URL you landed on into the home page instead.",
-        ));
+        return Err(FlowError::StateMissing);
     };
     let record = match lookup {
         Lookup::Pending(record) if record.state.as_str() == state => record,
-        Lookup::Completed => {
-            return Err(FlowError::new(
-                "already_completed",
-                "This sign-in already completed",
-                "The answer was used once already (a reload or a second visit of the same link). \
-                 Your session is on the home page; nothing was sent again.",
-            ))
-        }
-        _ => {
-            return Err(FlowError::new(
-                "state_mismatch",
-                "State did not match",
-                "This answer is not for a request this tab sent, so no token was requested. It can happen \
-                 when you sign in from another tab, restart the browser mid-way, or follow a link someone \
-                 else made. Start again from the home page.",
-            ))
-        }
+        Lookup::Completed => return Err(FlowError::AlreadyCompleted),
+        _ => return Err(FlowError::StateMismatch),
     };
     finish(params, record, now)
 }
@@ -178,36 +140,20 @@ fn finish(
     now: f64,
 ) -> Result<(AuthCode, FlowRecord), FlowError> {
     if now - record.created_at > FLOW_TTL_MS {
-        return Err(FlowError::new(
-            "flow_expired",
-            "This sign-in took too long",
-            "More than 15 minutes passed since you left for the provider; start again.",
-        ));
+        return Err(FlowError::FlowExpired);
     }
     if let Some(code) = params
         .error
         .as_deref()
         .or(params.error_description.as_deref().map(|_| "error"))
     {
-        let said = params.error_description.clone().unwrap_or_default();
-        let (title, why) = explain_provider_error(code);
-        let detail = if said.is_empty() {
-            why.to_string()
-        } else {
-            format!("The provider said: \u{201c}{said}\u{201d}. {why}")
-        };
-        return Err(FlowError::new(
-            &format!("provider_error:{code}"),
-            title,
-            detail,
-        ));
+        return Err(FlowError::ProviderRefused {
+            code: code.to_string(),
+            description: params.error_description.clone(),
+        });
     }
     let Some(code) = params.code.as_deref() else {
-        return Err(FlowError::new(
-            "code_missing",
-            "No authorization code in the answer",
-            "The provider came back without a code or an error. Check the redirect URI and try again.",
-        ));
+        return Err(FlowError::CodeMissing);
     };
     Ok((AuthCode::new(code), record))
 }
@@ -216,11 +162,7 @@ fn finish(
 pub fn parse_pasted(text: &str) -> Result<CallbackParams, FlowError> {
     let text = text.trim();
     if text.is_empty() {
-        return Err(FlowError::new(
-            "paste_empty",
-            "Nothing pasted",
-            "Paste the address you landed on, or the code the provider showed.",
-        ));
+        return Err(FlowError::PasteEmpty);
     }
     if text.starts_with("http://")
         || text.starts_with("https://")
@@ -235,11 +177,7 @@ pub fn parse_pasted(text: &str) -> Result<CallbackParams, FlowError> {
             .unwrap_or(without_fragment);
         let params = parse_callback(query, fragment);
         if params.is_empty() && !params.implicit_token {
-            return Err(FlowError::new(
-                "paste_no_answer",
-                "That address carries no answer",
-                "It has neither a code nor an error. Copy the whole address of the page the provider sent you to.",
-            ));
+            return Err(FlowError::PasteNoAnswer);
         }
         return Ok(params);
     }
@@ -252,19 +190,11 @@ pub fn parse_pasted(text: &str) -> Result<CallbackParams, FlowError> {
                 code: Some(code),
                 ..Default::default()
             }),
-            _ => Err(FlowError::new(
-                "paste_unreadable",
-                "No code in that JSON",
-                "Expected something like {\"code\": \"…\"}.",
-            )),
+            _ => Err(FlowError::PasteJsonWithoutCode),
         };
     }
     if text.len() > 2048 || text.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(FlowError::new(
-            "paste_unreadable",
-            "That does not look like a code",
-            "A code is one word without spaces. Paste just the code, or the whole address you landed on.",
-        ));
+        return Err(FlowError::PasteNotACode);
     }
     Ok(CallbackParams {
         code: Some(text.to_string()),
@@ -294,45 +224,10 @@ pub fn check_issuer(
     {
         return Ok(());
     }
-    Err(FlowError::new(
-        "issuer_mismatch",
-        "The answer came from another provider",
-        format!("It says it was issued by {received}, but this sign-in went to {expected}. No token was requested (a mix-up attack looks like this)."),
-    ))
-}
-
-/// Plain words for RFC 6749 §4.1.2.1 error codes (and Make's message-only errors).
-pub fn explain_provider_error(code: &str) -> (&'static str, &'static str) {
-    match code {
-        "access_denied" => (
-            "Access was denied",
-            "Someone pressed Deny on the consent screen. Authorize again and choose Allow.",
-        ),
-        "invalid_scope" => (
-            "The provider refused the scopes",
-            "A scope is unknown or required one is missing (the Academy needs connect). Adjust the scopes and retry.",
-        ),
-        "unsupported_response_type" => (
-            "The provider does not support this response type",
-            "Handshake asks for response_type=code; this provider or client is not set up for it.",
-        ),
-        "unauthorized_client" => (
-            "This client may not use this flow",
-            "The application is not allowed the authorization-code grant; check its registration.",
-        ),
-        "invalid_request" => (
-            "The provider found the request malformed",
-            "A required parameter is missing or invalid: check the client id and redirect URI.",
-        ),
-        "server_error" | "temporarily_unavailable" => (
-            "The provider had a problem",
-            "It failed on its side; waiting a moment and trying again usually helps.",
-        ),
-        _ => (
-            "The provider returned an error",
-            "It did not issue a code. Check the client id, redirect URI and scopes, then try again.",
-        ),
-    }
+    Err(FlowError::IssuerMismatch {
+        received: received.to_string(),
+        expected,
+    })
 }
 
 #[cfg(test)]
@@ -365,29 +260,31 @@ mod tests {
         assert_eq!(
             check("code=abc", Lookup::Pending(record("s1", 0.0)))
                 .unwrap_err()
-                .code,
+                .code(),
             "state_missing"
         );
         assert_eq!(
-            check("code=abc&state=", Lookup::Unknown).unwrap_err().code,
+            check("code=abc&state=", Lookup::Unknown)
+                .unwrap_err()
+                .code(),
             "state_missing"
         );
         assert_eq!(
             check("code=abc&state=zz", Lookup::Unknown)
                 .unwrap_err()
-                .code,
+                .code(),
             "state_mismatch"
         );
         assert_eq!(
             check("code=abc&state=zz", Lookup::Pending(record("s1", 0.0)))
                 .unwrap_err()
-                .code,
+                .code(),
             "state_mismatch"
         );
         assert_eq!(
             check("code=abc&state=s1", Lookup::Completed)
                 .unwrap_err()
-                .code,
+                .code(),
             "already_completed"
         );
     }
@@ -403,7 +300,7 @@ mod tests {
                 StateRule::Required
             )
             .unwrap_err()
-            .code,
+            .code(),
             "implicit_token_in_url"
         );
         assert_eq!(
@@ -412,7 +309,7 @@ mod tests {
                 Lookup::Pending(record("s1", 0.0))
             )
             .unwrap_err()
-            .code,
+            .code(),
             "implicit_token_in_url"
         );
     }
@@ -424,18 +321,18 @@ mod tests {
             Lookup::Pending(record("s1", 0.0)),
         )
         .unwrap_err();
-        assert_eq!(e.code, "provider_error:access_denied");
-        assert!(e.detail.contains("User said no") && e.detail.contains("Deny"));
+        assert_eq!(e.code(), "provider_error:access_denied");
+        assert!(e.detail().contains("User said no") && e.detail().contains("Deny"));
         let e = check(
             "error.message=Scope+connect+is+required&state=s1",
             Lookup::Pending(record("s1", 0.0)),
         )
         .unwrap_err();
-        assert_eq!(e.code, "provider_error:error");
+        assert_eq!(e.code(), "provider_error:error");
         assert!(
-            e.detail.contains("Scope connect is required"),
+            e.detail().contains("Scope connect is required"),
             "{}",
-            e.detail
+            e.detail()
         );
     }
 
@@ -448,15 +345,15 @@ mod tests {
             StateRule::Required,
         )
         .unwrap_err();
-        assert_eq!(e.code, "flow_expired");
+        assert_eq!(e.code(), "flow_expired");
         assert_eq!(
-            check("", Lookup::Unknown).unwrap_err().code,
+            check("", Lookup::Unknown).unwrap_err().code(),
             "nothing_to_complete"
         );
         assert_eq!(
             check("state=s1", Lookup::Pending(record("s1", 0.0)))
                 .unwrap_err()
-                .code,
+                .code(),
             "code_missing"
         );
     }
@@ -495,7 +392,7 @@ mod tests {
             ("{\"nope\":1}", "paste_unreadable"),
             ("https://x/cb", "paste_no_answer"),
         ] {
-            assert_eq!(parse_pasted(bad).unwrap_err().code, code, "{bad}");
+            assert_eq!(parse_pasted(bad).unwrap_err().code(), code, "{bad}");
         }
     }
 
@@ -513,14 +410,14 @@ mod tests {
         assert_eq!(
             validate_callback(&bare, Lookup::Unknown, 0.0, StateRule::IfPresent)
                 .unwrap_err()
-                .code,
+                .code(),
             "no_pending_sign_in"
         );
         let wrong = parse_pasted("https://h/cb?code=abc&state=other").unwrap();
         assert_eq!(
             validate_callback(&wrong, Lookup::Unknown, 0.0, StateRule::IfPresent)
                 .unwrap_err()
-                .code,
+                .code(),
             "state_mismatch"
         );
     }
@@ -547,7 +444,7 @@ mod tests {
                 "https://a.example/oauth/authorize"
             )
             .unwrap_err()
-            .code,
+            .code(),
             "issuer_mismatch"
         );
         assert!(check_issuer(
@@ -571,6 +468,6 @@ mod tests {
             Lookup::Pending(record("s1", 0.0)),
         )
         .unwrap_err();
-        assert_eq!(e.code, "duplicate_parameter");
+        assert_eq!(e.code(), "duplicate_parameter");
     }
 }

@@ -1,8 +1,7 @@
-// Step 4: keeping a session alive (RFC 6749 §6): when to refresh, and what a failed
-// refresh means (sign in again, or try later).
+// Step 4: keeping a session alive (RFC 6749 §6): when to refresh. What a failed refresh
+// means (sign in again, or try later) is `FlowError::ends_the_session`.
 
 use super::token::TokenSet;
-use super::FlowError;
 
 /// Refresh this long before expiry: a tenth of the lifetime, between 5 and 60 seconds.
 pub fn refresh_margin_ms(tokens: &TokenSet) -> f64 {
@@ -25,33 +24,6 @@ pub fn needs_refresh(tokens: &TokenSet, now: f64) -> bool {
 /// A refresh token is present and not known to be expired.
 pub fn can_refresh(tokens: &TokenSet, now: f64) -> bool {
     tokens.refresh_token.is_some() && tokens.refresh_expires_at.is_none_or(|at| at > now)
-}
-
-/// What to do after a refresh failed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RefreshFailure {
-    /// The grant is gone (invalid_grant, revoked, expired refresh token): sign in again.
-    Reauthorize,
-    /// The provider or network failed; the session may still be good later.
-    Transient,
-}
-
-/// Classifies a refresh error by its code (see `token::parse_token_response`).
-pub fn classify(error: &FlowError) -> RefreshFailure {
-    let code = error.code.as_str();
-    let reauth = code == "refresh_expired"
-        || code == "no_refresh_token"
-        || code.starts_with("token_error:invalid_grant")
-        || code.starts_with("token_error:invalid_token")
-        || code == "token_error:400"
-        || code == "token_error:401"
-        || code == "token_http_error:400"
-        || code == "token_http_error:401";
-    if reauth {
-        RefreshFailure::Reauthorize
-    } else {
-        RefreshFailure::Transient
-    }
 }
 
 #[cfg(test)]
@@ -100,26 +72,37 @@ mod tests {
     }
 
     #[test]
-    fn failures_split_into_reauthorize_and_transient() {
-        let e = |code: &str| FlowError::new(code, "", "");
-        assert_eq!(
-            classify(&e("token_error:invalid_grant")),
-            RefreshFailure::Reauthorize
-        );
-        assert_eq!(classify(&e("token_error:401")), RefreshFailure::Reauthorize);
-        assert_eq!(classify(&e("refresh_expired")), RefreshFailure::Reauthorize);
-        assert_eq!(
-            classify(&e("token_http_error:401")),
-            RefreshFailure::Reauthorize
-        );
-        assert_eq!(
-            classify(&e("token_http_error:502")),
-            RefreshFailure::Transient
-        );
-        assert_eq!(classify(&e("token_network")), RefreshFailure::Transient);
-        assert_eq!(
-            classify(&e("token_error:server_error")),
-            RefreshFailure::Transient
-        );
+    fn failures_split_into_sign_in_again_and_try_later() {
+        use crate::oauth::FlowError;
+        let refused = |code: &str| FlowError::TokenRefused {
+            status: 400,
+            status_text: String::new(),
+            code: code.into(),
+            description: None,
+        };
+        let http = |status: u16| FlowError::TokenHttp {
+            status,
+            status_text: String::new(),
+            html: false,
+            preview: String::new(),
+        };
+        for ended in [
+            refused("invalid_grant"),
+            refused("401"),
+            http(401),
+            FlowError::RefreshExpired,
+        ] {
+            assert!(ended.ends_the_session(), "{}", ended.code());
+        }
+        for transient in [
+            http(502),
+            refused("server_error"),
+            FlowError::Network {
+                refresh: true,
+                error: crate::wire::NetError::Timeout(30),
+            },
+        ] {
+            assert!(!transient.ends_the_session(), "{}", transient.code());
+        }
     }
 }

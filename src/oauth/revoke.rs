@@ -2,8 +2,8 @@
 // RFC 7009 providers (Doorkeeper) take `token=…` in a form, refresh token first.
 
 use super::token::{ClientAuth, TokenSet};
-use crate::http::HttpRequest;
 use crate::providers::{Provider, RevokeStyle};
+use crate::wire::HttpRequest;
 
 /// The requests that end this grant, in order; empty when the provider has no revoke endpoint.
 pub fn revoke_requests(
@@ -16,7 +16,7 @@ pub fn revoke_requests(
     };
     let endpoint = &revoke.endpoint;
     match revoke.style {
-        RevokeStyle::BearerCall => vec![HttpRequest::new(&endpoint.method, endpoint.url.clone())
+        RevokeStyle::BearerCall => vec![HttpRequest::new(endpoint.method, endpoint.url.clone())
             .header("Accept", "application/json")
             .header(
                 "Authorization",
@@ -39,7 +39,7 @@ pub fn revoke_requests(
                     if let Some(secret) = client.client_secret {
                         form.append_pair("client_secret", secret.expose());
                     }
-                    HttpRequest::new(&endpoint.method, endpoint.url.clone())
+                    HttpRequest::new(endpoint.method, endpoint.url.clone())
                         .header("Accept", "application/json")
                         .body("application/x-www-form-urlencoded", form.finish())
                 })

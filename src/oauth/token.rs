@@ -1,10 +1,12 @@
 // Step 3: the token request per dialect (RFC 6749 §4.1.3, §6) and the parsing of its
 // answer (§5.1, §5.2), including the Academy's minutes and Make's `error.message` shape.
 
-use super::FlowError;
-use crate::http::{HttpRequest, HttpResponse};
+use super::{FlowError, ProviderSaid};
 use crate::providers::{BodyEncoding, Provider};
-use crate::types::{AccessToken, AuthCode, ClientId, ClientSecret, PkceVerifier, RefreshToken};
+use crate::types::{
+    AccessToken, AuthCode, ClientId, ClientSecret, PkceVerifier, RefreshToken, Scope,
+};
+use crate::wire::{HttpRequest, HttpResponse, Method};
 use serde::{Deserialize, Serialize};
 
 /// Who is asking: the secret is `None` when the proxy holds it (or the client is public).
@@ -25,12 +27,12 @@ pub struct TokenSet {
     pub refresh_expires_in: Option<f64>,
     pub refresh_expires_at: Option<f64>,
     /// Granted scopes when the answer names them (RFC 6749 §5.1), else `None`.
-    pub scope: Option<Vec<String>>,
+    pub scope: Option<Vec<Scope>>,
     pub obtained_at: f64,
 }
 
 /// Encodes parameters the way the provider wants them: JSON body, form body or POST query.
-fn encode(provider: &Provider, method: &str, url: &str, params: &[(&str, &str)]) -> HttpRequest {
+fn encode(provider: &Provider, method: Method, url: &str, params: &[(&str, &str)]) -> HttpRequest {
     match provider.token_body {
         BodyEncoding::Json => {
             let object: serde_json::Map<String, serde_json::Value> = params
@@ -92,7 +94,7 @@ pub fn token_request(
     }
     encode(
         provider,
-        &provider.token.method,
+        provider.token.method,
         &provider.token.url,
         &params,
     )
@@ -104,19 +106,16 @@ pub fn refresh_request(
     client: &ClientAuth,
     refresh_token: &RefreshToken,
 ) -> Result<HttpRequest, FlowError> {
-    let endpoint = provider.refresh.as_ref().ok_or_else(|| {
-        FlowError::new(
-            "no_refresh_endpoint",
-            "This provider cannot refresh",
-            "It has no refresh endpoint; authorize again.",
-        )
-    })?;
+    let endpoint = provider
+        .refresh
+        .as_ref()
+        .ok_or(FlowError::NoRefreshEndpoint)?;
     let mut params: Vec<(&str, &str)> = vec![("refresh_token", refresh_token.expose())];
     with_client(&mut params, client);
     if provider.sends_grant_type {
         params.push(("grant_type", "refresh_token"));
     }
-    Ok(encode(provider, &endpoint.method, &endpoint.url, &params))
+    Ok(encode(provider, endpoint.method, &endpoint.url, &params))
 }
 
 fn number(value: &serde_json::Value) -> Option<f64> {
@@ -139,29 +138,17 @@ pub fn parse_token_response(
     }
     let value: serde_json::Value = serde_json::from_str(&resp.body).map_err(|_| not_json(resp))?;
     let Some(object) = value.as_object() else {
-        return Err(FlowError::new(
-            "token_not_object",
-            "The token answer is not a JSON object",
-            format!(
-                "Expected {{\"access_token\": …}}, got: {}",
-                preview(&resp.body)
-            ),
-        ));
+        return Err(FlowError::TokenNotObject {
+            preview: preview(&resp.body),
+        });
     };
     let access_token = object
         .get("access_token")
         .and_then(|v| v.as_str())
         .filter(|t| !t.is_empty())
-        .ok_or_else(|| {
-            FlowError::new(
-                "token_missing_access_token",
-                "The token answer has no access_token",
-                format!(
-                    "The provider answered {} but without an access token: {}",
-                    resp.status,
-                    preview(&resp.body)
-                ),
-            )
+        .ok_or_else(|| FlowError::TokenMissingAccessToken {
+            status: resp.status,
+            preview: preview(&resp.body),
         })?;
     let token_type = object
         .get("token_type")
@@ -169,14 +156,7 @@ pub fn parse_token_response(
         .map(str::to_string);
     if let Some(kind) = &token_type {
         if !kind.eq_ignore_ascii_case("bearer") {
-            return Err(FlowError::new(
-                "token_type_unsupported",
-                "Unsupported token type",
-                format!(
-                    "The provider issued a {} token; Handshake can only send Bearer tokens.",
-                    crate::types::quote(kind)
-                ),
-            ));
+            return Err(FlowError::TokenTypeUnsupported(kind.clone()));
         }
     }
     let lifetime = |key: &str| -> Result<Option<f64>, FlowError> {
@@ -184,11 +164,10 @@ pub fn parse_token_response(
             None | Some(serde_json::Value::Null) => Ok(None),
             Some(v) => match number(v) {
                 Some(n) if n >= 0.0 && n.is_finite() => Ok(Some(n)),
-                _ => Err(FlowError::new(
-                    "token_bad_expiry",
-                    "The token answer has an unreadable lifetime",
-                    format!("{key} should be a non-negative number, got {v}."),
-                )),
+                _ => Err(FlowError::TokenBadExpiry {
+                    field: key.to_string(),
+                    value: v.to_string(),
+                }),
             },
         }
     };
@@ -218,13 +197,13 @@ pub fn parse_token_response(
         serde_json::Value::String(s) => Some(
             s.split([' ', ','])
                 .filter(|s| !s.is_empty())
-                .map(str::to_string)
+                .map(Scope::from)
                 .collect(),
         ),
         serde_json::Value::Array(items) => Some(
             items
                 .iter()
-                .filter_map(|i| i.as_str().map(str::to_string))
+                .filter_map(|i| i.as_str().map(Scope::from))
                 .collect(),
         ),
         _ => None,
@@ -261,106 +240,58 @@ fn looks_like_html(resp: &HttpResponse) -> bool {
 
 fn not_json(resp: &HttpResponse) -> FlowError {
     if looks_like_html(resp) {
-        FlowError::new(
-            "token_html",
-            "The token endpoint answered with a web page",
-            format!(
-                "Status {}, an HTML page instead of JSON. Usually the token URL is wrong, or a proxy or \
-                 firewall answered instead of the provider.",
-                resp.status
-            ),
-        )
+        FlowError::TokenHtml {
+            status: resp.status,
+        }
     } else {
-        FlowError::new(
-            "token_not_json",
-            "The token answer is not valid JSON",
-            format!(
-                "Status {}; the body could not be read as JSON: {}",
-                resp.status,
-                preview(&resp.body)
-            ),
-        )
+        FlowError::TokenNotJson {
+            status: resp.status,
+            preview: preview(&resp.body),
+        }
     }
 }
 
 /// Reads the error out of any of the shapes providers use: RFC 6749 §5.2
-/// `{error, error_description}`, Make's `{error: {message, code}}`, or plain text/HTML.
-pub fn error_fields(body: &str) -> (Option<String>, Option<String>) {
+/// `{error, error_description}`, Make's `{error: {message, code}}`, or a bare `message`.
+pub fn provider_said(body: &str) -> ProviderSaid {
     let Ok(value) = serde_json::from_str::<serde_json::Value>(body) else {
-        return (None, None);
+        return ProviderSaid::default();
     };
+    let text = |v: Option<&serde_json::Value>| v.and_then(|d| d.as_str()).map(str::to_string);
     match value.get("error") {
-        Some(serde_json::Value::String(code)) => (
-            Some(code.clone()),
-            value
-                .get("error_description")
-                .and_then(|d| d.as_str())
-                .map(str::to_string),
-        ),
-        Some(serde_json::Value::Object(inner)) => (
-            inner
+        Some(serde_json::Value::String(code)) => ProviderSaid {
+            code: Some(code.clone()),
+            description: text(value.get("error_description")),
+        },
+        Some(serde_json::Value::Object(inner)) => ProviderSaid {
+            code: inner
                 .get("code")
                 .map(|c| c.to_string().trim_matches('"').to_string()),
-            inner
-                .get("message")
-                .and_then(|m| m.as_str())
-                .map(str::to_string),
-        ),
-        _ => (
-            None,
-            value
-                .get("message")
-                .and_then(|m| m.as_str())
-                .map(str::to_string),
-        ),
+            description: text(inner.get("message")),
+        },
+        _ => ProviderSaid {
+            code: None,
+            description: text(value.get("message")),
+        },
     }
 }
 
 fn token_error(resp: &HttpResponse) -> FlowError {
-    let (code, description) = error_fields(&resp.body);
-    if code.is_none() && description.is_none() {
-        if looks_like_html(resp) || resp.status >= 500 {
-            return FlowError::new(
-                &format!("token_http_error:{}", resp.status),
-                format!(
-                    "The token endpoint failed ({} {})",
-                    resp.status, resp.status_text
-                ),
-                if looks_like_html(resp) {
-                    "It answered with a web page, not an OAuth error: the provider or a proxy in between is failing. Try again in a moment.".to_string()
-                } else {
-                    format!("No OAuth error in the answer: {}", preview(&resp.body))
-                },
-            );
-        }
-        return FlowError::new(
-            &format!("token_http_error:{}", resp.status),
-            format!("The token endpoint refused the request ({})", resp.status),
-            format!("No OAuth error in the answer: {}", preview(&resp.body)),
-        );
+    let said = provider_said(&resp.body);
+    if said.code.is_none() && said.description.is_none() {
+        return FlowError::TokenHttp {
+            status: resp.status,
+            status_text: resp.status_text.clone(),
+            html: looks_like_html(resp),
+            preview: preview(&resp.body),
+        };
     }
-    let code = code.unwrap_or_else(|| resp.status.to_string());
-    let hint = match code.as_str() {
-        "invalid_grant" | "invalid_code" => {
-            "The code is wrong, expired (they live minutes) or was already used, or redirect_uri differs from the one used to authorize. Authorize again."
-        }
-        "invalid_client" | "401" => "The client id or secret is wrong. Check them (or the secret the proxy holds).",
-        "unsupported_grant_type" | "501" => "The provider does not accept this grant type here.",
-        "invalid_request" | "400" => "A required parameter is missing or malformed.",
-        "server_error" | "temporarily_unavailable" => "The provider failed on its side; try again in a moment.",
-        _ => "The provider refused the request.",
-    };
-    let said = description
-        .map(|d| format!("The provider said: \u{201c}{d}\u{201d}. "))
-        .unwrap_or_default();
-    FlowError::new(
-        &format!("token_error:{code}"),
-        format!(
-            "The token request failed ({} {})",
-            resp.status, resp.status_text
-        ),
-        format!("{said}{hint}"),
-    )
+    FlowError::TokenRefused {
+        status: resp.status,
+        status_text: resp.status_text.clone(),
+        code: said.code.unwrap_or_else(|| resp.status.to_string()),
+        description: said.description,
+    }
 }
 
 #[cfg(test)]
@@ -374,14 +305,11 @@ mod tests {
     }
 
     fn answer(status: u16, content_type: &str, body: &str) -> HttpResponse {
-        HttpResponse {
+        HttpResponse::new(
             status,
-            status_text: String::new(),
-            headers: vec![("content-type".into(), content_type.into())],
-            body: body.into(),
-            large: None,
-            elapsed_ms: 0.0,
-        }
+            vec![("content-type".into(), content_type.into())],
+            body.into(),
+        )
     }
 
     #[test]
@@ -398,7 +326,7 @@ mod tests {
             "http://127.0.0.1:8080/callback",
             None,
         );
-        assert_eq!(req.method, "POST");
+        assert_eq!(req.method, Method::Post);
         assert_eq!(req.url, "http://127.0.0.1:8090/api/v2/token");
         assert_eq!(req.header_value("content-type"), Some("application/json"));
         let body: serde_json::Value = serde_json::from_str(req.body.as_deref().unwrap()).unwrap();
@@ -549,7 +477,9 @@ mod tests {
         ];
         for (resp, code) in cases {
             assert_eq!(
-                parse_token_response(&p, &resp, 0.0, None).unwrap_err().code,
+                parse_token_response(&p, &resp, 0.0, None)
+                    .unwrap_err()
+                    .code(),
                 code
             );
         }
@@ -569,8 +499,8 @@ mod tests {
             None,
         )
         .unwrap_err();
-        assert_eq!(e.code, "token_error:invalid_grant");
-        assert!(e.detail.contains("code used") && e.detail.contains("Authorize again"));
+        assert_eq!(e.code(), "token_error:invalid_grant");
+        assert!(e.detail().contains("code used") && e.detail().contains("Authorize again"));
         let e = parse_token_response(
             &p,
             &answer(
@@ -582,7 +512,7 @@ mod tests {
             None,
         )
         .unwrap_err();
-        assert_eq!(e.code, "token_error:400");
-        assert!(e.detail.contains("Invalid authorization code"));
+        assert_eq!(e.code(), "token_error:400");
+        assert!(e.detail().contains("Invalid authorization code"));
     }
 }

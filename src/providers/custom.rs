@@ -5,7 +5,9 @@ use super::{
     AuthStyle, BodyEncoding, Endpoint, ExpiryUnit, Flow, Group, Provider, Revoke, RevokeStyle,
     ScopeInfo,
 };
+use crate::types::{ProviderId, Scope};
 use crate::url::HttpUrl;
+use crate::wire::Method;
 use serde::{Deserialize, Serialize};
 
 /// The form, as typed: plain strings and switches.
@@ -82,7 +84,10 @@ fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
-const METHODS: [&str; 5] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+/// An endpoint method as typed: any method but HEAD and OPTIONS, which carry no answer to use.
+fn endpoint_method(text: &str) -> Option<Method> {
+    Method::parse(text).filter(|m| !matches!(m, Method::Head | Method::Options))
+}
 
 impl CustomDraft {
     /// Starts the form from an existing provider (a preset or an imported one).
@@ -91,7 +96,7 @@ impl CustomDraft {
             name: p.name.clone(),
             authorize_url: p.authorize_url.clone(),
             token_url: p.token.url.clone(),
-            token_method: p.token.method.clone(),
+            token_method: p.token.method.to_string(),
             token_body: p.token_body,
             sends_grant_type: p.sends_grant_type,
             sends_redirect_uri: p.sends_redirect_uri,
@@ -102,7 +107,12 @@ impl CustomDraft {
                 .map(|s| s.name.as_str())
                 .collect::<Vec<_>>()
                 .join(" "),
-            default_scopes: p.default_scopes.join(" "),
+            default_scopes: p
+                .default_scopes
+                .iter()
+                .map(Scope::as_str)
+                .collect::<Vec<_>>()
+                .join(" "),
             scope_separator: p.scope_separator.clone(),
             pkce: p.pkce,
             auth_header: match &p.auth {
@@ -118,7 +128,7 @@ impl CustomDraft {
             refresh_method: p
                 .refresh
                 .as_ref()
-                .map(|e| e.method.clone())
+                .map(|e| e.method.to_string())
                 .unwrap_or_else(|| "POST".into()),
             revoke_url: p
                 .revoke
@@ -128,7 +138,7 @@ impl CustomDraft {
             revoke_method: p
                 .revoke
                 .as_ref()
-                .map(|r| r.endpoint.method.clone())
+                .map(|r| r.endpoint.method.to_string())
                 .unwrap_or_else(|| "POST".into()),
             revoke_style: p
                 .revoke
@@ -189,13 +199,12 @@ impl CustomDraft {
             ("refresh_method", &self.refresh_method),
             ("revoke_method", &self.revoke_method),
         ] {
-            if !METHODS.contains(&method.trim().to_ascii_uppercase().as_str()) {
+            if endpoint_method(method).is_none() {
                 errors.push(FieldError {
                     field,
                     message: format!(
-                        "{} is not one of {}",
-                        crate::types::quote(method),
-                        METHODS.join(", ")
+                        "{} is not one of GET, POST, PUT, PATCH, DELETE",
+                        crate::types::quote(method)
                     ),
                 });
             }
@@ -243,21 +252,21 @@ impl CustomDraft {
         if !errors.is_empty() {
             return Err(errors);
         }
-        let method = |m: &str| m.trim().to_ascii_uppercase();
+        let method = |m: &str| endpoint_method(m).unwrap_or(Method::Post);
         Ok(Provider {
-            id: format!("custom-{}", slug(name)),
+            id: ProviderId::new(format!("custom-{}", slug(name))),
             name: name.to_string(),
             summary: "A provider you described.".into(),
             group: Group::Custom,
             flow: Flow::AuthorizationCode,
             authorize_url: authorize.unwrap_or_default(),
-            token: Endpoint::new(&method(&self.token_method), token.unwrap_or_default()),
-            refresh: refresh.map(|u| Endpoint::new(&method(&self.refresh_method), u)),
+            token: Endpoint::new(method(&self.token_method), token.unwrap_or_default()),
+            refresh: refresh.map(|u| Endpoint::new(method(&self.refresh_method), u)),
             revoke: revoke.map(|u| Revoke {
-                endpoint: Endpoint::new(&method(&self.revoke_method), u),
+                endpoint: Endpoint::new(method(&self.revoke_method), u),
                 style: self.revoke_style,
             }),
-            userinfo: userinfo.map(|u| Endpoint::new("GET", u)),
+            userinfo: userinfo.map(|u| Endpoint::new(Method::Get, u)),
             api_base: api_base
                 .unwrap_or_default()
                 .trim_end_matches('/')
@@ -267,12 +276,12 @@ impl CustomDraft {
             scopes: known
                 .iter()
                 .map(|s| ScopeInfo {
-                    name: s.clone(),
+                    name: Scope::new(s.as_str()),
                     meaning: String::new(),
                 })
                 .collect(),
             required_scopes: Vec::new(),
-            default_scopes: defaults,
+            default_scopes: defaults.into_iter().map(Scope::from).collect(),
             scope_separator: self.scope_separator.clone(),
             pkce: self.pkce,
             sends_grant_type: self.sends_grant_type,
@@ -405,7 +414,7 @@ mod tests {
         let p = draft().to_provider().unwrap();
         assert_eq!(p.id, "custom-my-api");
         assert_eq!(p.api_base, "https://api.example.com/v1");
-        assert_eq!(p.default_scopes, vec!["read"]);
+        assert_eq!(p.default_scopes, vec![Scope::new("read")]);
         assert_eq!(p.auth, AuthStyle::Bearer);
         assert!(p.pkce, "PKCE is on by default for providers you describe");
     }

@@ -3,7 +3,9 @@
 
 pub mod custom;
 
-use crate::config::AppConfig;
+use crate::config::{AppConfig, IN_PAGE_SANDBOX};
+use crate::types::{ProviderId, Scope};
+use crate::wire::Method;
 use serde::{Deserialize, Serialize};
 
 /// How the token endpoint wants its parameters.
@@ -69,14 +71,14 @@ pub enum Group {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Endpoint {
-    pub method: String,
+    pub method: Method,
     pub url: String,
 }
 
 impl Endpoint {
-    pub fn new(method: &str, url: impl Into<String>) -> Self {
+    pub fn new(method: Method, url: impl Into<String>) -> Self {
         Endpoint {
-            method: method.to_string(),
+            method,
             url: url.into(),
         }
     }
@@ -100,14 +102,14 @@ pub struct Revoke {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScopeInfo {
-    pub name: String,
+    pub name: Scope,
     pub meaning: String,
 }
 
 /// Everything Handshake needs to know to talk to one provider.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Provider {
-    pub id: String,
+    pub id: ProviderId,
     pub name: String,
     /// One line shown under the selector.
     pub summary: String,
@@ -124,8 +126,8 @@ pub struct Provider {
     pub expiry_unit: ExpiryUnit,
     pub scopes: Vec<ScopeInfo>,
     /// Scopes without which authorization fails (the Academy's `connect`).
-    pub required_scopes: Vec<String>,
-    pub default_scopes: Vec<String>,
+    pub required_scopes: Vec<Scope>,
+    pub default_scopes: Vec<Scope>,
     pub scope_separator: String,
     pub pkce: bool,
     /// Whether the token request carries `grant_type` and `redirect_uri` (the PHP dialect sends neither).
@@ -166,7 +168,7 @@ pub enum CatalogId {
 
 fn scope(name: &str, meaning: &str) -> ScopeInfo {
     ScopeInfo {
-        name: name.into(),
+        name: Scope::new(name),
         meaning: meaning.into(),
     }
 }
@@ -190,13 +192,13 @@ fn academy_v2(id: &str, name: &str, summary: &str, base: &str, group: Group) -> 
         group,
         flow: Flow::AuthorizationCode,
         authorize_url: format!("{base}/authorize"),
-        token: Endpoint::new("POST", format!("{base}/token")),
-        refresh: Some(Endpoint::new("POST", format!("{base}/refresh"))),
+        token: Endpoint::new(Method::Post, format!("{base}/token")),
+        refresh: Some(Endpoint::new(Method::Post, format!("{base}/refresh"))),
         revoke: Some(Revoke {
-            endpoint: Endpoint::new("GET", format!("{base}/invalidate")),
+            endpoint: Endpoint::new(Method::Get, format!("{base}/invalidate")),
             style: RevokeStyle::BearerCall,
         }),
-        userinfo: Some(Endpoint::new("GET", format!("{base}/info"))),
+        userinfo: Some(Endpoint::new(Method::Get, format!("{base}/info"))),
         api_base: base.into(),
         token_body: BodyEncoding::Json,
         expiry_unit: ExpiryUnit::Minutes,
@@ -230,7 +232,7 @@ fn academy_v1(id: &str, name: &str, summary: &str, base: &str, group: Group) -> 
         authorize_url: String::new(),
         refresh: None,
         revoke: None,
-        userinfo: Some(Endpoint::new("GET", format!("{base}/about"))),
+        userinfo: Some(Endpoint::new(Method::Get, format!("{base}/about"))),
         scopes: Vec::new(),
         required_scopes: Vec::new(),
         default_scopes: Vec::new(),
@@ -252,13 +254,16 @@ fn doorkeeper(id: &str, name: &str, summary: &str, host: &str, group: Group) -> 
         group,
         flow: Flow::AuthorizationCode,
         authorize_url: format!("{host}/oauth/authorize"),
-        token: Endpoint::new("POST", format!("{host}/oauth/token")),
-        refresh: Some(Endpoint::new("POST", format!("{host}/oauth/token"))),
+        token: Endpoint::new(Method::Post, format!("{host}/oauth/token")),
+        refresh: Some(Endpoint::new(Method::Post, format!("{host}/oauth/token"))),
         revoke: Some(Revoke {
-            endpoint: Endpoint::new("POST", format!("{host}/oauth/revoke")),
+            endpoint: Endpoint::new(Method::Post, format!("{host}/oauth/revoke")),
             style: RevokeStyle::TokenForm,
         }),
-        userinfo: Some(Endpoint::new("GET", format!("{host}/api/v2/users/current"))),
+        userinfo: Some(Endpoint::new(
+            Method::Get,
+            format!("{host}/api/v2/users/current"),
+        )),
         api_base: format!("{host}/api/v2"),
         token_body: BodyEncoding::Query,
         expiry_unit: ExpiryUnit::Seconds,
@@ -296,10 +301,13 @@ pub fn php_style(id: &str, name: &str, summary: &str, host: &str, group: Group) 
         group,
         flow: Flow::AuthorizationCode,
         authorize_url: format!("{host}/api/authorize.php"),
-        token: Endpoint::new("POST", format!("{host}/api/token.php")),
+        token: Endpoint::new(Method::Post, format!("{host}/api/token.php")),
         refresh: None,
         revoke: None,
-        userinfo: Some(Endpoint::new("GET", format!("{host}/api/userinfo.php"))),
+        userinfo: Some(Endpoint::new(
+            Method::Get,
+            format!("{host}/api/userinfo.php"),
+        )),
         api_base: format!("{host}/api"),
         token_body: BodyEncoding::Form,
         expiry_unit: ExpiryUnit::Seconds,
@@ -344,7 +352,7 @@ pub fn presets(config: &AppConfig) -> Vec<Provider> {
          copy the code from that page and paste it below."
             .into(),
     );
-    let local = crate::local::LOCAL_ORIGIN;
+    let local = IN_PAGE_SANDBOX;
     vec![
         academy_v2(
             "sandbox-academy-v2",
@@ -415,12 +423,21 @@ pub fn presets(config: &AppConfig) -> Vec<Provider> {
 
 impl Provider {
     /// RFC 6749 §3.3: the scope parameter, joined with this provider's separator.
-    pub fn scope_string(&self, scopes: &[String]) -> String {
-        scopes.join(&self.scope_separator)
+    pub fn scope_string(&self, scopes: &[Scope]) -> String {
+        let names: Vec<&str> = scopes.iter().map(Scope::as_str).collect();
+        names.join(&self.scope_separator)
     }
 
     pub fn is_oauth(&self) -> bool {
         self.flow == Flow::AuthorizationCode
+    }
+
+    /// The header API calls carry the credential in: `authorization`, or the API-key header.
+    pub fn credential_header(&self) -> &str {
+        match &self.auth {
+            AuthStyle::Bearer => "authorization",
+            AuthStyle::ApiKeyHeader(h) => h,
+        }
     }
 }
 

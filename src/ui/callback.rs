@@ -1,65 +1,66 @@
-// The callback route: reads the answer once, scrubs it from the address bar at once,
-// and shows progress, then the home page on success or the failure in plain words.
+// The callback route: reads the answer once, scrubs it from the address bar at once, and shows
+// progress, then the home page on success or the failure in plain words.
 
-use super::AppState;
+use super::state::{BootInfo, Client, InfoCall, Providers};
 use crate::oauth::FlowError;
+use crate::platform::{location_hash, location_search, replace_url};
 use leptos::prelude::*;
-
-#[derive(Clone, PartialEq)]
-enum Phase {
-    Working,
-    Failed(FlowError),
-}
+use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
 
 /// Reads `?query` and `#fragment`, then replaces the URL with the bare callback path.
 fn take_answer_from_address_bar(router_base: &str) -> (String, String) {
-    let Some(window) = web_sys::window() else {
-        return (String::new(), String::new());
-    };
-    let location = window.location();
-    let query = location.search().unwrap_or_default();
-    let fragment = location.hash().unwrap_or_default();
-    if let Ok(history) = window.history() {
-        let clean = format!("{router_base}/callback");
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&clean));
-    }
-    (query, fragment)
+    let answer = (location_search(), location_hash());
+    replace_url(&format!("{router_base}/{}", super::routes::CALLBACK));
+    answer
 }
 
 #[component]
 pub fn Callback() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let phase = RwSignal::new(Phase::Working);
-    let router_base = state.boot.with_value(|b| b.router_base());
-    let (query, fragment) = take_answer_from_address_bar(&router_base);
-    {
-        leptos::task::spawn_local(async move {
-            match state.runtime.complete(&query, &fragment).await {
-                Ok(session) => {
-                    state.select_provider(&session.provider_id);
-                    state.refresh_info();
-                    state.go_home();
-                }
-                Err(e) => phase.set(Phase::Failed(e)),
+    let client = expect_context::<Client>();
+    let providers = expect_context::<Providers>();
+    let info = expect_context::<InfoCall>();
+    let base = expect_context::<BootInfo>()
+        .0
+        .with_value(|b| b.router_base());
+    let failed = RwSignal::new(None::<FlowError>);
+    let (query, fragment) = take_answer_from_address_bar(&base);
+    let home = format!("{base}/");
+    let navigate = use_navigate();
+    leptos::task::spawn_local(async move {
+        match client.ctl().complete(&query, &fragment).await {
+            Ok(session) => {
+                providers.select(client, &session.provider_id);
+                info.run(session.provider_id);
+                // The home page's own address, with its trailing slash (`/handshake/`).
+                navigate(
+                    &home,
+                    NavigateOptions {
+                        resolve: false,
+                        replace: true,
+                        ..Default::default()
+                    },
+                );
             }
-        });
-    }
+            Err(e) => failed.set(Some(e)),
+        }
+    });
     move || {
-        match phase.get() {
-        Phase::Working => view! {
+        match failed.get() {
+        None => view! {
             <section class="card narrow" aria-busy="true">
                 <h2>"Completing sign-in…"</h2>
                 <p class="busy" role="status">"Checking the answer and exchanging the code for tokens."</p>
             </section>
         }
         .into_any(),
-        Phase::Failed(e) => {
-            let friendly = e.code == "already_completed" || e.code == "nothing_to_complete";
+        Some(e) => {
+            let class = if e.is_benign() { "banner info" } else { "banner error" };
             view! {
-                <section class="card narrow" data-testid="callback-error" data-code=e.code.clone()>
-                    <h2 id="callback-title">{e.title.clone()}</h2>
-                    <p class=if friendly { "banner info" } else { "banner error" } role="alert">{e.detail.clone()}</p>
-                    <p class="muted">"Error code: "<code>{e.code.clone()}</code></p>
+                <section class="card narrow" data-testid="callback-error" data-code=e.code()>
+                    <h2 id="callback-title">{e.title()}</h2>
+                    <p class=class role="alert">{e.detail()}</p>
+                    <p class="muted">"Error code: "<code>{e.code()}</code></p>
                     <a class="button primary" href="./">"Back to the start"</a>
                 </section>
             }

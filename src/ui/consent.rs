@@ -2,25 +2,29 @@
 // here the app draws it for the Sandbox that runs inside the page, then follows the Sandbox's
 // redirect back to the callback exactly as a browser would follow a provider's.
 
-use super::AppState;
-use crate::http::HttpRequest;
-use crate::local::{self, Account, ConsentCheck, LOCAL_ORIGIN};
+use super::state::{BootInfo, Client};
+use crate::config::IN_PAGE_SANDBOX;
+use crate::http::inpage::{self, Account, ConsentCheck};
+use crate::platform::{assign as go, location_search};
+use crate::session::Transport;
+use crate::wire::{HttpRequest, Method};
 use leptos::prelude::*;
 
-fn go(url: &str) {
-    if let Some(w) = web_sys::window() {
-        let _ = w.location().set_href(url);
-    }
-}
-
-/// Sends the consent form to the Sandbox and follows its redirect.
-async fn decide(query: String, account: String, allow: bool) -> Result<(), String> {
+/// Sends the consent form to the Sandbox, through the network door like any request, and
+/// follows its redirect.
+async fn decide(client: Client, query: String, account: String, allow: bool) -> Result<(), String> {
     let mut form = form_urlencoded::Serializer::new(query);
     form.append_pair("account", &account);
     form.append_pair("decision", if allow { "allow" } else { "deny" });
-    let req = HttpRequest::new("POST", format!("{LOCAL_ORIGIN}/api/v2/authorize"))
+    let req = HttpRequest::new(Method::Post, format!("{IN_PAGE_SANDBOX}/api/v2/authorize"))
         .body("application/x-www-form-urlencoded", form.finish());
-    let resp = local::send(&req).await.map_err(|e| e.message())?;
+    let ctl = client.ctl();
+    let resp = ctl
+        .transport()
+        .send(&req)
+        .await
+        .map_err(|e| e.message())?
+        .response;
     match resp.header_value("location") {
         Some(to) if resp.status == 302 => {
             go(to);
@@ -35,17 +39,17 @@ async fn decide(query: String, account: String, allow: bool) -> Result<(), Strin
 
 #[component]
 pub fn Consent() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let search = web_sys::window()
-        .and_then(|w| w.location().search().ok())
-        .unwrap_or_default();
+    let client = expect_context::<Client>();
+    let search = location_search();
     let query = search.trim_start_matches('?').to_string();
-    let home = state.boot.with_value(|b| b.home_path());
+    let home = expect_context::<BootInfo>()
+        .0
+        .with_value(|b| b.page_base.clone());
     let check = LocalResource::new({
         let query = query.clone();
         move || {
             let query = query.clone();
-            async move { local::consent(&query).await }
+            async move { inpage::consent(&query).await }
         }
     });
     move || match check.get() {
@@ -64,11 +68,11 @@ pub fn Consent() -> impl IntoView {
             </section>
         }
         .into_any(),
-        Some(Ok(check)) => consent_view(check, query.clone(), home.clone()),
+        Some(Ok(check)) => consent_view(client, check, query.clone(), home.clone()),
     }
 }
 
-fn consent_view(check: ConsentCheck, query: String, home: String) -> AnyView {
+fn consent_view(client: Client, check: ConsentCheck, query: String, home: String) -> AnyView {
     match check {
         ConsentCheck::Redirect { to } => {
             go(&to);
@@ -106,7 +110,7 @@ fn consent_view(check: ConsentCheck, query: String, home: String) -> AnyView {
                 let q = query.get_value();
                 let a = account.get_untracked();
                 leptos::task::spawn_local(async move {
-                    if let Err(e) = decide(q, a, allow).await {
+                    if let Err(e) = decide(client, q, a, allow).await {
                         problem.set(Some(e));
                         working.set(false);
                     }

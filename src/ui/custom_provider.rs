@@ -1,10 +1,11 @@
 // The custom-provider card: describe any OAuth2 provider field by field (starting from a
 // preset if you like), save it, and export or import it as JSON without secrets.
 
+use super::state::{Client, Providers};
 use super::widgets::CopyButton;
-use super::AppState;
 use crate::providers::custom::{export_json, import_json, CustomDraft, FieldError};
-use crate::providers::{BodyEncoding, ExpiryUnit, Group, RevokeStyle};
+use crate::providers::{BodyEncoding, ExpiryUnit, Group, Provider, RevokeStyle};
+use crate::types::ProviderId;
 use leptos::prelude::*;
 
 type Getter = fn(&CustomDraft) -> String;
@@ -59,93 +60,12 @@ fn switch(
     }
 }
 
-#[component]
-pub fn CustomProvider() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let rt = state.runtime;
-    let draft = RwSignal::new(CustomDraft::default());
-    let errors = RwSignal::new(Vec::<FieldError>::new());
-    let saved = RwSignal::new(None::<String>);
-    let import_text = RwSignal::new(String::new());
-    let import_error = RwSignal::new(None::<String>);
-
-    let start_from = move |ev: leptos::ev::Event| {
-        let id = event_target_value(&ev);
-        if let Some(p) = rt.provider(&id) {
-            let mut d = CustomDraft::from_provider(&p);
-            d.name = format!("{} (copy)", p.name);
-            draft.set(d);
-            errors.set(Vec::new());
-        }
-    };
-    let save = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        match draft.get_untracked().to_provider() {
-            Ok(provider) => {
-                let id = provider.id.clone();
-                let name = provider.name.clone();
-                rt.save_custom(provider);
-                state.select_provider(&id);
-                errors.set(Vec::new());
-                saved.set(Some(format!(
-                    "Saved \u{201c}{name}\u{201d} and selected it above."
-                )));
-            }
-            Err(list) => {
-                errors.set(list);
-                saved.set(None);
-            }
-        }
-    };
-    let import = move |_| match import_json(&import_text.get_untracked()) {
-        Ok(provider) => {
-            draft.set(CustomDraft::from_provider(&provider));
-            let id = provider.id.clone();
-            rt.save_custom(provider);
-            state.select_provider(&id);
-            import_error.set(None);
-            import_text.set(String::new());
-            saved.set(Some("Imported and selected above.".into()));
-        }
-        Err(why) => import_error.set(Some(why)),
-    };
-    let current_custom = Memo::new(move |_| rt.current().filter(|p| p.group == Group::Custom));
-    let export_text = Signal::derive(move || {
-        current_custom
-            .get()
-            .map(|p| export_json(&p))
-            .unwrap_or_default()
-    });
-    let delete = move |_| {
-        if let Some(p) = current_custom.get_untracked() {
-            rt.remove_custom(&p.id);
-            let first = rt.providers.with_untracked(|ps| ps[0].id.clone());
-            state.select_provider(&first);
-            saved.set(Some(format!("Deleted \u{201c}{}\u{201d}.", p.name)));
-        }
-    };
-    let presets = move || {
-        rt.providers
-            .get()
-            .into_iter()
-            .filter(|p| p.flow == crate::providers::Flow::AuthorizationCode)
-            .map(|p| view! { <option value=p.id>{p.name}</option> })
-            .collect_view()
-    };
-
+/// Every field of a provider's description.
+fn description_fields(
+    draft: RwSignal<CustomDraft>,
+    errors: RwSignal<Vec<FieldError>>,
+) -> impl IntoView {
     view! {
-        <section class="card" aria-labelledby="custom-title">
-            <details id="custom-provider">
-                <summary><h2 id="custom-title">"Describe another provider"</h2></summary>
-                <p class="hint">"Any OAuth2 authorization-code provider: its endpoints, how it wants the token request, and how it expresses lifetimes. Saved in this browser without secrets."</p>
-                <div class="form">
-                    <label for="custom-start">"Start from"</label>
-                    <select id="custom-start" on:change=start_from>
-                        <option value="">"an empty form"</option>
-                        {presets}
-                    </select>
-                </div>
-                <form class="form" on:submit=save novalidate>
                     {text_field(draft, errors, "name", "Name", "My API", |d| d.name.clone(), |d, v| d.name = v)}
                     {text_field(draft, errors, "authorize_url", "Authorize URL", "https://id.example.com/oauth/authorize", |d| d.authorize_url.clone(), |d, v| d.authorize_url = v)}
                     {text_field(draft, errors, "token_url", "Token URL", "https://id.example.com/oauth/token", |d| d.token_url.clone(), |d, v| d.token_url = v)}
@@ -191,35 +111,143 @@ pub fn CustomProvider() -> impl IntoView {
                     </select>
                     {text_field(draft, errors, "upstream", "Proxy upstream name (optional)", "myapi", |d| d.upstream.clone(), |d, v| d.upstream = v)}
                     {text_field(draft, errors, "client_id", "Default client id (optional)", "", |d| d.client_id.clone(), |d, v| d.client_id = v)}
+    }
+}
+
+/// The selected custom provider as a file to copy, and a way to delete it.
+#[component]
+fn ExportBox(
+    current: Memo<Option<Provider>>,
+    on_delete: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let text = Signal::derive(move || current.get().map(|p| export_json(&p)).unwrap_or_default());
+    move || {
+        match current.get() {
+        Some(_) => view! {
+            <div class="form">
+                <textarea id="custom-export" rows="6" readonly>{move || text.get()}</textarea>
+                <div class="actions">
+                    <CopyButton text=text label="Copy JSON"/>
+                    <button id="custom-delete" type="button" class="ghost" on:click=move |_| on_delete()>"Delete this provider"</button>
+                </div>
+            </div>
+        }
+        .into_any(),
+        None => view! { <p class="muted">"Select one of your providers above to export it."</p> }.into_any(),
+    }
+    }
+}
+
+/// A provider file pasted in, checked, and used.
+#[component]
+fn ImportBox(on_import: impl Fn(Provider) + Copy + Send + Sync + 'static) -> impl IntoView {
+    let text = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let import = move |_| match import_json(&text.get_untracked()) {
+        Ok(provider) => {
+            on_import(provider);
+            error.set(None);
+            text.set(String::new());
+        }
+        Err(why) => error.set(Some(why)),
+    };
+    view! {
+        <div class="form">
+            <label for="custom-import">"A provider file exported from Handshake"</label>
+            <textarea id="custom-import" rows="4" spellcheck="false"
+                prop:value=move || text.get()
+                on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+            {move || error.get().map(|e| view! { <p class="banner error" role="alert" id="import-error">{e}</p> })}
+            <button id="custom-import-button" type="button" on:click=import>"Import"</button>
+        </div>
+    }
+}
+
+#[component]
+pub fn CustomProvider() -> impl IntoView {
+    let client = expect_context::<Client>();
+    let providers = expect_context::<Providers>();
+    let draft = RwSignal::new(CustomDraft::default());
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let saved = RwSignal::new(None::<String>);
+    let adopt = move |provider: Provider, message: String| {
+        let id = provider.id.clone();
+        providers.save_custom(client, provider);
+        providers.select(client, &id);
+        saved.set(Some(message));
+    };
+    let start_from = move |ev: leptos::ev::Event| {
+        if let Some(p) = providers.get(&ProviderId::new(event_target_value(&ev))) {
+            let mut d = CustomDraft::from_provider(&p);
+            d.name = format!("{} (copy)", p.name);
+            draft.set(d);
+            errors.set(Vec::new());
+        }
+    };
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match draft.get_untracked().to_provider() {
+            Ok(provider) => {
+                let message = format!(
+                    "Saved \u{201c}{}\u{201d} and selected it above.",
+                    provider.name
+                );
+                adopt(provider, message);
+                errors.set(Vec::new());
+            }
+            Err(list) => {
+                errors.set(list);
+                saved.set(None);
+            }
+        }
+    };
+    let import = move |provider: Provider| {
+        draft.set(CustomDraft::from_provider(&provider));
+        adopt(provider, "Imported and selected above.".into());
+    };
+    let current = Memo::new(move |_| providers.current().filter(|p| p.group == Group::Custom));
+    let delete = move || {
+        if let Some(p) = current.get_untracked() {
+            providers.remove_custom(client, &p.id);
+            let first = providers.list.with_untracked(|ps| ps[0].id.clone());
+            providers.select(client, &first);
+            saved.set(Some(format!("Deleted \u{201c}{}\u{201d}.", p.name)));
+        }
+    };
+    let presets = move || {
+        providers
+            .list
+            .get()
+            .into_iter()
+            .filter(|p| p.flow == crate::providers::Flow::AuthorizationCode)
+            .map(|p| view! { <option value=p.id.to_string()>{p.name}</option> })
+            .collect_view()
+    };
+
+    view! {
+        <section class="card" aria-labelledby="custom-title">
+            <details id="custom-provider">
+                <summary><h2 id="custom-title">"Describe another provider"</h2></summary>
+                <p class="hint">"Any OAuth2 authorization-code provider: its endpoints, how it wants the token request, and how it expresses lifetimes. Saved in this browser without secrets."</p>
+                <div class="form">
+                    <label for="custom-start">"Start from"</label>
+                    <select id="custom-start" on:change=start_from>
+                        <option value="">"an empty form"</option>
+                        {presets}
+                    </select>
+                </div>
+                <form class="form" on:submit=save novalidate>
+                    {description_fields(draft, errors)}
                     {move || (!errors.with(Vec::is_empty)).then(|| view! {
                         <p class="banner error" role="alert">"Some fields need attention: see the messages under them."</p>
                     })}
                     {move || saved.get().map(|m| view! { <p class="banner info" role="status">{m}</p> })}
                     <button id="custom-save" type="submit" class="primary">"Save and use"</button>
                 </form>
-
                 <h3>"Export"</h3>
-                {move || match current_custom.get() {
-                    Some(_) => view! {
-                        <div class="form">
-                            <textarea id="custom-export" rows="6" readonly>{move || export_text.get()}</textarea>
-                            <div class="actions">
-                                <CopyButton text=export_text label="Copy JSON"/>
-                                <button id="custom-delete" type="button" class="ghost" on:click=delete>"Delete this provider"</button>
-                            </div>
-                        </div>
-                    }.into_any(),
-                    None => view! { <p class="muted">"Select one of your providers above to export it."</p> }.into_any(),
-                }}
+                <ExportBox current=current on_delete=delete/>
                 <h3>"Import"</h3>
-                <div class="form">
-                    <label for="custom-import">"A provider file exported from Handshake"</label>
-                    <textarea id="custom-import" rows="4" spellcheck="false"
-                        prop:value=move || import_text.get()
-                        on:input=move |ev| import_text.set(event_target_value(&ev))></textarea>
-                    {move || import_error.get().map(|e| view! { <p class="banner error" role="alert" id="import-error">{e}</p> })}
-                    <button id="custom-import-button" type="button" on:click=import>"Import"</button>
-                </div>
+                <ImportBox on_import=import/>
             </details>
         </section>
     }

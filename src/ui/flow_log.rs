@@ -1,6 +1,7 @@
 // The flow log: every step of the OAuth dance in order, as raw HTTP with secrets redacted.
 
-use super::AppState;
+use super::state::{Client, Guided};
+use super::widgets::{guide_step_id, log_entry_id, reveal};
 use crate::session::LogEntry;
 use leptos::prelude::*;
 
@@ -14,23 +15,18 @@ fn clock(at: f64) -> String {
     )
 }
 
-/// The element id of the flow-log entry at `index` (oldest first), for links from elsewhere.
-pub fn entry_id(index: usize) -> String {
-    format!("log-{index}")
-}
-
 fn entry_view(
     index: usize,
     entry: LogEntry,
     newest: bool,
     guided: RwSignal<bool>,
 ) -> impl IntoView {
-    let guide_link = super::guide::guide_step_for(&entry.step).map(|(key, number)| {
+    let guide_link = entry.step.guide_step().map(|step| {
         move || {
             guided.get().then(|| {
                 view! {
-                    <button type="button" class="ghost small" on:click=move |_| super::guide::show_guide_step(key)>
-                        {format!("Step {number} in the guide")}
+                    <button type="button" class="ghost small" on:click=move |_| reveal(&guide_step_id(step), false)>
+                        {format!("Step {} in the guide", step.number())}
                     </button>
                 }
             })
@@ -42,10 +38,10 @@ fn entry_view(
         "log-entry bad"
     };
     view! {
-        <li class=class data-step=entry.step.clone() id=entry_id(index) tabindex="-1">
+        <li class=class data-step=entry.step.name() id=log_entry_id(index) tabindex="-1">
             <details open=newest>
                 <summary>
-                    <span class="log-step">{entry.step.clone()}</span>
+                    <span class="log-step">{entry.step.name()}</span>
                     <span class="log-title">{entry.title.clone()}</span>
                     <time class="muted">{clock(entry.at)}</time>
                 </summary>
@@ -60,14 +56,14 @@ fn entry_view(
 
 #[component]
 pub fn FlowLog() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let log = state.runtime.log;
-    let runtime = state.runtime;
+    let client = expect_context::<Client>();
+    let Guided(guided) = expect_context::<Guided>();
+    let log = client.log;
     view! {
         <section class="card" aria-labelledby="log-title">
             <div class="card-head">
                 <h2 id="log-title">"Flow log"</h2>
-                <button type="button" class="ghost small" on:click=move |_| runtime.clear_log()
+                <button type="button" class="ghost small" on:click=move |_| client.ctl().clear_log()
                     disabled=move || log.with(|l| l.is_empty())>"Clear"</button>
             </div>
             <p class="hint">"Each step as it went over the wire. Secrets are redacted; tokens show their last four characters."</p>
@@ -92,7 +88,7 @@ pub fn FlowLog() -> impl IntoView {
                         key=|(i, _, at)| (*i, *at)
                         children=move |(i, newest, _)| {
                             log.with_untracked(|l| l.get(i).cloned())
-                                .map(|e| entry_view(i, e, newest, state.guided))
+                                .map(|e| entry_view(i, e, newest, guided))
                         }
                     />
                 </ol>

@@ -2,34 +2,17 @@
 // happens and why, shows the raw request and response of that step as it went over the wire
 // (from the flow log, already redacted), links to the log entry, and lists what goes wrong.
 
-use super::flow_log::entry_id;
-use super::AppState;
+use super::state::{BootInfo, Client, Guided, Providers};
+use super::widgets::{guide_step_id, log_entry_id, reveal};
+use crate::http::route::is_in_page;
 use crate::providers::{ExpiryUnit, Flow, Provider, RevokeStyle};
-use crate::session::{KeyValue, LogEntry};
+use crate::session::{GuideStep, LogEntry};
 use leptos::prelude::*;
-
-const GUIDED_KEY: &str = "handshake.v1.guided";
-
-/// Whether guided mode is on (the default) for this browser.
-pub fn saved_guided() -> bool {
-    crate::session::local_storage().get(GUIDED_KEY).as_deref() != Some("off")
-}
-
-pub fn save_guided(on: bool) {
-    let store = crate::session::local_storage();
-    if on {
-        store.remove(GUIDED_KEY);
-    } else {
-        store.set(GUIDED_KEY, "off");
-    }
-}
 
 /// One step of the flow as the guide tells it.
 struct Step {
-    key: &'static str,
+    step: GuideStep,
     title: &'static str,
-    /// Flow-log steps that show this one happening.
-    logged_as: &'static [&'static str],
     explain: String,
     wrong: &'static [&'static str],
 }
@@ -70,9 +53,8 @@ fn steps(p: &Provider, redirect_uri: &str) -> Vec<Step> {
     };
     vec![
         Step {
-            key: "register",
+            step: GuideStep::Register,
             title: "Register the application",
-            logged_as: &["authorize"],
             explain: format!(
                 "Before any OAuth flow, the application is registered with the provider, which hands out a client id (public) and a client secret (kept on a server, never in a page). The registration names the exact redirect URI the provider may send users back to: for this page that is {redirect_uri}. {}",
                 if p.demo_client_secret.is_some() { "The Sandbox has a client registered already." } else { "" }
@@ -83,9 +65,8 @@ fn steps(p: &Provider, redirect_uri: &str) -> Vec<Step> {
             ],
         },
         Step {
-            key: "authorize",
+            step: GuideStep::Authorize,
             title: "Send the user to the provider",
-            logged_as: &["authorize"],
             explain: format!(
                 "The browser goes to {} with the client id, the redirect URI, response_type=code, the scopes asked for and a random state value kept in this tab.{pkce} The user signs in there and consents; the app never sees the password.",
                 p.authorize_url
@@ -96,9 +77,8 @@ fn steps(p: &Provider, redirect_uri: &str) -> Vec<Step> {
             ],
         },
         Step {
-            key: "callback",
+            step: GuideStep::Callback,
             title: "Come back with a code",
-            logged_as: &["callback"],
             explain: "The provider redirects to the callback with ?code=…&state=…. The app first checks that state is the value it stored for this attempt (otherwise someone else started this flow: CSRF), removes code and state from the address bar and history, and uses the flow record once.".into(),
             wrong: &[
                 "state missing or different: Handshake stops and sends nothing (RFC 9700 §4.7).",
@@ -107,14 +87,13 @@ fn steps(p: &Provider, redirect_uri: &str) -> Vec<Step> {
             ],
         },
         Step {
-            key: "token",
+            step: GuideStep::Token,
             title: "Exchange the code for tokens",
-            logged_as: &["token"],
             explain: format!(
                 "The app sends the code, the client id, the redirect URI again and the client secret to {} {}. {} The answer holds the access token, its lifetime {} and usually a refresh token.",
                 p.token.method,
                 p.token.url,
-                if crate::local::is_local(&p.token.url) {
+                if is_in_page(&p.token.url) {
                     "Here the Sandbox inside this page answers; with a real provider a browser cannot keep a secret, so this call goes through the proxy, which can add the secret itself."
                 } else {
                     "Browsers cannot keep a secret, so this call goes through the proxy, which can add the secret itself."
@@ -128,9 +107,8 @@ fn steps(p: &Provider, redirect_uri: &str) -> Vec<Step> {
             ],
         },
         Step {
-            key: "call",
+            step: GuideStep::Call,
             title: "Call the API",
-            logged_as: &["info", "api"],
             explain: format!(
                 "Every API call carries the access token, as Authorization: Bearer … for OAuth providers, and only to the provider's API base {} (never to another host). Try any endpoint in the explorer: the answer's status, headers and body are shown as they came.",
                 p.api_base
@@ -142,9 +120,8 @@ fn steps(p: &Provider, redirect_uri: &str) -> Vec<Step> {
             ],
         },
         Step {
-            key: "refresh",
+            step: GuideStep::Refresh,
             title: "Refresh the access token",
-            logged_as: &["refresh"],
             explain: refresh,
             wrong: &[
                 "The refresh token expired too (the Academy's lives 5 minutes): authorize again.",
@@ -152,52 +129,14 @@ fn steps(p: &Provider, redirect_uri: &str) -> Vec<Step> {
             ],
         },
         Step {
-            key: "invalidate",
+            step: GuideStep::Invalidate,
             title: "Invalidate the tokens",
-            logged_as: &["revoke"],
             explain: revoke,
             wrong: &[
                 "Only deleting the tokens locally: they keep working for anyone who copied them, until they expire.",
             ],
         },
     ]
-}
-
-/// Scrolls to the element `id`, opens its `<details>` when asked, and moves the focus there.
-fn reveal(id: &str, open_details: bool) {
-    let Some(item) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(id))
-    else {
-        return;
-    };
-    if open_details {
-        if let Ok(Some(details)) = item.query_selector("details") {
-            let _ = details.set_attribute("open", "");
-        }
-    }
-    item.scroll_into_view();
-    if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(item) {
-        let _ = el.focus();
-    }
-}
-
-/// Scrolls to a flow-log entry, opens it and moves the focus there.
-fn show_log_entry(index: usize) {
-    reveal(&entry_id(index), true);
-}
-
-/// The guide step a flow-log step belongs to, for links from the log.
-pub fn guide_step_for(log_step: &str) -> Option<(&'static str, usize)> {
-    match log_step {
-        "authorize" => Some(("authorize", 2)),
-        "callback" => Some(("callback", 3)),
-        "token" => Some(("token", 4)),
-        "info" | "api" => Some(("call", 5)),
-        "refresh" => Some(("refresh", 6)),
-        "revoke" => Some(("invalidate", 7)),
-        _ => None,
-    }
 }
 
 /// One step, with the flow-log entry (index, entry) that shows it happening, if any.
@@ -213,7 +152,7 @@ fn step_view(
         (false, true) => ("guide-step current", "next"),
         (false, false) => ("guide-step", "to do"),
     };
-    let raw = found.filter(|_| step.key != "register").map(|(index, entry)| {
+    let raw = found.filter(|_| step.step != GuideStep::Register).map(|(index, entry)| {
         let failed = (!entry.ok).then(|| view! { <p class="banner error">"This step failed: "{entry.title.clone()}</p> });
         view! {
             {failed}
@@ -223,7 +162,7 @@ fn step_view(
                 {entry.response.clone().map(|r| view! { <h4>"Response"</h4><pre class="raw" tabindex="0">{r}</pre> })}
                 {entry.note.clone().map(|n| view! { <p class="log-note">{n}</p> })}
             </details>
-            <button type="button" class="ghost small" on:click=move |_| show_log_entry(index)>
+            <button type="button" class="ghost small" on:click=move |_| reveal(&log_entry_id(index), true)>
                 {format!("Show it in the flow log (entry {})", index + 1)}
             </button>
         }
@@ -235,7 +174,7 @@ fn step_view(
         .collect_view();
     let explain = step.explain.clone();
     view! {
-        <li class=class id=format!("guide-{}", step.key) data-step=step.key tabindex="-1"
+        <li class=class id=guide_step_id(step.step) data-step=step.step.key() tabindex="-1"
             aria-current=current.then_some("step")>
             <h3><span class="step" aria-hidden="true">{number}</span>{step.title}
                 <span class="tag guide-status">{status}</span></h3>
@@ -249,18 +188,17 @@ fn step_view(
     }
 }
 
-/// Moves to a guide step (from a flow-log entry).
-pub fn show_guide_step(key: &str) {
-    reveal(&format!("guide-{key}"), false);
-}
-
 #[component]
 pub fn Guide() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let rt = state.runtime;
-    let redirect_uri = state.boot.with_value(|b| b.default_redirect_uri());
+    let client = expect_context::<Client>();
+    let providers = expect_context::<Providers>();
+    let guided = expect_context::<Guided>();
+    let log = client.log;
+    let redirect_uri = expect_context::<BootInfo>()
+        .0
+        .with_value(|b| b.default_redirect_uri());
     let body = move || {
-        let provider = rt.current()?;
+        let provider = providers.current()?;
         if provider.flow == Flow::ApiKey {
             return Some(view! {
                 <p class="muted">"This provider uses an API key, not OAuth2: press “Use this key”, then call any endpoint in the explorer. Pick a v2 (OAuth2) provider to follow the whole flow step by step."</p>
@@ -272,11 +210,11 @@ pub fn Guide() -> impl IntoView {
         let found: Vec<Memo<Option<(usize, u64)>>> = list
             .iter()
             .map(|s| {
-                let names = s.logged_as;
+                let step = s.step;
                 Memo::new(move |_| {
-                    rt.log.with(|log| {
+                    log.with(|log| {
                         log.iter()
-                            .rposition(|e| names.contains(&e.step.as_str()))
+                            .rposition(|e| step.shown_by(e.step))
                             .map(|i| (i, log[i].at.to_bits()))
                     })
                 })
@@ -293,7 +231,7 @@ pub fn Guide() -> impl IntoView {
             .map(|(i, (s, at))| {
                 move || {
                     let entry = at.get().and_then(|(n, _)| {
-                        rt.log.with_untracked(|l| l.get(n).cloned()).map(|e| (n, e))
+                        log.with_untracked(|l| l.get(n).cloned()).map(|e| (n, e))
                     });
                     step_view(i + 1, &s, entry, first_open.get() == Some(i))
                 }
@@ -306,7 +244,7 @@ pub fn Guide() -> impl IntoView {
             <div class="card-head">
                 <h2 id="guide-title">"Guided mode: the flow step by step"</h2>
                 <button type="button" class="ghost small" id="guide-off"
-                    on:click=move |_| { save_guided(false); state.guided.set(false); }>"Hide the guide"</button>
+                    on:click=move |_| guided.set(false)>"Hide the guide"</button>
             </div>
             <p class="hint">"Each step fills in as you go: what it does, the raw HTTP of that step (secrets redacted) and what typically goes wrong."</p>
             {body}

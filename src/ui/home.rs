@@ -1,18 +1,41 @@
-// The home page: connect and the session on the left, the explorer and the flow log on the right.
+// The home page: connect and the session on the left, the explorer and the flow log on the
+// right, the guide above when guided mode is on. A deep link (`explore/<provider>/<endpoint>`)
+// opens that endpoint in the explorer.
 
 use super::connect::Connect;
 use super::custom_provider::CustomProvider;
 use super::explorer::Explorer;
 use super::flow_log::FlowLog;
 use super::guide::Guide;
+use super::routes::explore_target;
 use super::session_panel::SessionPanel;
 use super::settings::Settings;
-use super::AppState;
+use super::state::{BootInfo, Client, Guided, Providers, ScopeRequest};
 use leptos::prelude::*;
+use leptos_router::components::Outlet;
+use leptos_router::hooks::use_location;
 
 #[component]
 pub fn Home() -> impl IntoView {
-    let guided = expect_context::<AppState>().guided;
+    let Guided(guided) = expect_context::<Guided>();
+    provide_context(ScopeRequest(RwSignal::new(None)));
+    let client = expect_context::<Client>();
+    let providers = expect_context::<Providers>();
+    let base = expect_context::<BootInfo>()
+        .0
+        .with_value(|b| b.router_base());
+    let path = use_location().pathname;
+    // A deep link selects its provider; the explorer then opens its endpoint.
+    let linked = Memo::new(move |_| explore_target(&path.get(), &base));
+    Effect::new(move |_| {
+        if let Some((provider, _)) = linked.get() {
+            if providers.selected.get_untracked() != provider && providers.get(&provider).is_some()
+            {
+                providers.select(client, &provider);
+            }
+        }
+    });
+    let endpoint = Signal::derive(move || linked.get().map(|(_, e)| e));
     view! {
         <Show when=move || guided.get()><Guide/></Show>
         <div class="layout">
@@ -23,9 +46,10 @@ pub fn Home() -> impl IntoView {
                 <Settings/>
             </div>
             <div class="column wide">
-                <Explorer/>
+                <Explorer linked=endpoint/>
                 <FlowLog/>
             </div>
         </div>
+        <Outlet/>
     }
 }

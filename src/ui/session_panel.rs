@@ -1,12 +1,12 @@
 // The token panel: masked tokens, expiry countdowns in the provider's units, scopes, and the
 // session's actions (info, refresh, revoke/invalidate, forget) with their answers.
 
-use super::widgets::{plain_number, remaining, Outcome};
-use super::AppState;
-use crate::client::ApiOutcome;
+use super::state::{Client, InfoCall, Now, Outcome, Providers, Revoked};
+use super::widgets::{plain_number, remaining, Answer};
 use crate::oauth::token::TokenSet;
 use crate::providers::{ExpiryUnit, Flow, Provider, RevokeStyle};
-use crate::session::StoredSession;
+use crate::session::{FlowStep, StoredSession};
+use crate::types::ProviderId;
 use leptos::prelude::*;
 
 /// One token row: masked value (revealed on request) and its countdown.
@@ -22,7 +22,7 @@ fn TokenRow(
     expires_in: Option<f64>,
     unit: ExpiryUnit,
 ) -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let Now(now) = expect_context::<Now>();
     let shown = RwSignal::new(false);
     let lifetime = expires_in.map(|n| format!("{field}: {} ({})", plain_number(n), unit.label()));
     let total = expires_at.zip(expires_in).map(|(_, n)| unit.millis(n));
@@ -38,13 +38,13 @@ fn TokenRow(
             <div class="token-expiry">
                 {match expires_at {
                     Some(at) => view! {
-                        <span class="countdown" id=format!("{id}-countdown") class:expired=move || at <= state.now.get()>
+                        <span class="countdown" id=format!("{id}-countdown") class:expired=move || at <= now.get()>
                             // The clock ticks once a second: never show more than the whole lifetime.
-                            {move || remaining((at - state.now.get()).min(total.unwrap_or(f64::INFINITY)))}
+                            {move || remaining((at - now.get()).min(total.unwrap_or(f64::INFINITY)))}
                         </span>
                         {total.map(|total| view! {
                             <span class="bar" aria-hidden="true">
-                                <span class="fill" style:width=move || format!("{}%", ((at - state.now.get()) / total * 100.0).clamp(0.0, 100.0) as u32)></span>
+                                <span class="fill" style:width=move || format!("{}%", ((at - now.get()) / total * 100.0).clamp(0.0, 100.0) as u32)></span>
                             </span>
                         })}
                     }.into_any(),
@@ -109,74 +109,102 @@ fn token_rows(session: &StoredSession, provider: &Provider) -> impl IntoView {
     }
 }
 
-fn outcome_list(
-    title: &'static str,
-    id: &'static str,
-    calls: Vec<ApiOutcome>,
-    note: String,
-) -> impl IntoView {
+fn revocation(revoked: Revoked) -> impl IntoView {
     view! {
-        <div id=id class="answer">
-            <h3>{title}</h3>
-            <p class="muted">{note}</p>
-            {calls.into_iter().map(|o| view! { <Outcome outcome=o/> }).collect_view()}
+        <div id="revoke-result" class="answer">
+            <h3>"Revocation"</h3>
+            <p class="muted">{revoked.note}</p>
+            {revoked.calls.into_iter().map(|o: Outcome| view! { <Answer outcome=o/> }).collect_view()}
+        </div>
+    }
+}
+
+/// The session's buttons: info, refresh, revoke or invalidate, forget.
+fn actions(
+    provider: &Provider,
+    session: &StoredSession,
+    busy: Memo<bool>,
+    on_info: impl Fn() + Copy + 'static,
+    on_refresh: impl Fn() + Copy + 'static,
+    on_revoke: impl Fn() + Copy + 'static,
+    on_forget: impl Fn() + Copy + 'static,
+) -> impl IntoView {
+    let info_label = provider
+        .userinfo
+        .as_ref()
+        .map(|e| format!("Call {}", e.url.rsplit('/').next().unwrap_or("info")));
+    let can_refresh = session.tokens.refresh_token.is_some() && provider.refresh.is_some();
+    let revoke_label = provider.revoke.as_ref().map(|r| match r.style {
+        RevokeStyle::BearerCall => "Invalidate",
+        RevokeStyle::TokenForm => "Revoke",
+    });
+    view! {
+        <div class="actions">
+            {info_label.map(|label| view! {
+                <button id="call-info" type="button" class="primary" on:click=move |_| on_info()
+                    disabled=move || busy.get()>{label}</button>
+            })}
+            {can_refresh.then(|| view! {
+                <button id="refresh" type="button" on:click=move |_| on_refresh() disabled=move || busy.get()>"Refresh now"</button>
+            })}
+            {revoke_label.map(|label| view! {
+                <button id="revoke" type="button" on:click=move |_| on_revoke() disabled=move || busy.get()>{label}</button>
+            })}
+            <button id="forget" type="button" class="ghost" on:click=move |_| on_forget()>"Forget tokens"</button>
         </div>
     }
 }
 
 #[component]
 pub fn SessionPanel() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let rt = state.runtime;
-    let busy = state.busy;
-
-    let refresh_now = move |_| {
-        let Some(provider) = rt.provider(&rt.provider_id.get_untracked()) else {
-            return;
-        };
-        busy.set(Some("refresh"));
-        leptos::task::spawn_local(async move {
-            let _ = rt.refresh(&provider).await;
-            busy.set(None);
-        });
+    let client = expect_context::<Client>();
+    let providers = expect_context::<Providers>();
+    let info = expect_context::<InfoCall>();
+    let refresh = Action::new_local(move |id: &ProviderId| {
+        let (ctl, provider) = (client.ctl(), providers.get(id));
+        async move {
+            if let Some(p) = provider {
+                let _ = ctl.refresh(&p).await;
+            }
+        }
+    });
+    let revoke = Action::new_local(move |id: &ProviderId| {
+        let (ctl, provider, id) = (client.ctl(), providers.get(id), id.clone());
+        async move {
+            match provider {
+                Some(p) => Some((id, ctl.revoke(&p).await)),
+                None => None,
+            }
+        }
+    });
+    let busy = Memo::new(move |_| {
+        refresh.pending().get() || revoke.pending().get() || info.0.pending().get()
+    });
+    let selected = providers.selected;
+    let on_info = move || info.run(selected.get_untracked());
+    let on_refresh = move || {
+        refresh.dispatch_local(selected.get_untracked());
     };
-    let revoke = move |_| {
-        let Some(provider) = rt.provider(&rt.provider_id.get_untracked()) else {
-            return;
-        };
-        busy.set(Some("revoke"));
-        state.info.set(None);
-        leptos::task::spawn_local(async move {
-            let outcome = rt.revoke(&provider).await;
-            state.revoked.set(Some(outcome));
-            busy.set(None);
-        });
+    let on_revoke = move || {
+        revoke.dispatch_local(selected.get_untracked());
     };
-    let forget = move |_| {
-        rt.forget();
-        state.info.set(None);
-        rt.note("forget", "Tokens forgotten", true, "The tokens were removed from this tab. The provider was not told: they stay valid there until they expire.");
+    let on_forget = move || {
+        let ctl = client.ctl();
+        ctl.forget(&selected.get_untracked());
+        ctl.note(FlowStep::Forget, "Tokens forgotten", true, "The tokens were removed from this tab. The provider was not told: they stay valid there until they expire.");
     };
 
     let body = move || {
-        let Some(session) = rt.session.get() else {
+        let id = selected.get();
+        let Some(session) = client.session(&id) else {
             return view! {
                 <p class="muted" id="signed-out">"Not signed in. Authorize above: the tokens will appear here."</p>
             }
             .into_any();
         };
-        let Some(provider) = rt.provider(&session.provider_id) else {
+        let Some(provider) = providers.get(&session.provider_id) else {
             return view! { <p class="muted">"This session's provider is no longer configured."</p> }.into_any();
         };
-        let info_label = provider
-            .userinfo
-            .as_ref()
-            .map(|e| format!("Call {}", e.url.rsplit('/').next().unwrap_or("info")));
-        let can_refresh = session.tokens.refresh_token.is_some() && provider.refresh.is_some();
-        let revoke_label = provider.revoke.as_ref().map(|r| match r.style {
-            RevokeStyle::BearerCall => "Invalidate",
-            RevokeStyle::TokenForm => "Revoke",
-        });
         let scopes = session.scopes.clone();
         let token_type = session.tokens.token_type.clone();
         view! {
@@ -189,47 +217,45 @@ pub fn SessionPanel() -> impl IntoView {
                 {(!scopes.is_empty()).then(|| view! {
                     <div class="scopes-line">
                         <span class="token-label">"Scopes"</span>
-                        {scopes.into_iter().map(|s| view! { <span class="chip">{s}</span> }).collect_view()}
+                        {scopes.into_iter().map(|s| view! { <span class="chip">{s.to_string()}</span> }).collect_view()}
                     </div>
                 })}
-                <div class="actions">
-                    {info_label.map(|label| view! {
-                        <button id="call-info" type="button" class="primary" on:click=move |_| state.refresh_info()
-                            disabled=move || busy.get().is_some()>{label}</button>
-                    })}
-                    {can_refresh.then(|| view! {
-                        <button id="refresh" type="button" on:click=refresh_now disabled=move || busy.get().is_some()>"Refresh now"</button>
-                    })}
-                    {revoke_label.map(|label| view! {
-                        <button id="revoke" type="button" on:click=revoke disabled=move || busy.get().is_some()>{label}</button>
-                    })}
-                    <button id="forget" type="button" class="ghost" on:click=forget>"Forget tokens"</button>
-                </div>
+                {actions(&provider, &session, busy, on_info, on_refresh, on_revoke, on_forget)}
             </div>
         }
         .into_any()
     };
 
+    let working = move || {
+        if refresh.pending().get() {
+            Some("Refreshing the token…")
+        } else if revoke.pending().get() {
+            Some("Revoking…")
+        } else if info.0.pending().get() {
+            Some("Calling…")
+        } else {
+            None
+        }
+    };
     view! {
-        <section class="card" aria-labelledby="session-title" aria-busy=move || busy.get().is_some().to_string()>
+        <section class="card" aria-labelledby="session-title" aria-busy=move || busy.get().to_string()>
             <h2 id="session-title"><span class="step">"2"</span>"Session"</h2>
-            {move || rt.reauth.get().map(|why| view! {
+            {move || client.ended(&selected.get()).map(|why| view! {
                 <div class="banner warn-box" role="alert" id="reauth">
                     <strong>"Your session ended. "</strong>{why}
                 </div>
             })}
             {body}
-            {move || busy.get().map(|what| view! {
-                <p class="busy" role="status">{match what {
-                    "refresh" => "Refreshing the token…",
-                    "revoke" => "Revoking…",
-                    _ => "Calling…",
-                }}</p>
+            {move || working().map(|w| view! { <p class="busy" role="status">{w}</p> })}
+            {move || {
+                let id = selected.get();
+                info.answer(&id).filter(|_| client.session(&id).is_some())
+            }.map(|o| view! {
+                <div id="info-result" class="answer"><Answer outcome=o/></div>
             })}
-            {move || state.info.get().map(|o| view! {
-                <div id="info-result" class="answer"><Outcome outcome=o/></div>
-            })}
-            {move || state.revoked.get().map(|r| outcome_list("Revocation", "revoke-result", r.calls, r.note))}
+            {move || revoke.value().get().flatten()
+                .filter(|(id, _)| *id == selected.get())
+                .map(|(_, r)| revocation(r))}
         </section>
     }
 }

@@ -1,15 +1,15 @@
 // The Settings card: where the proxy and the Sandbox are, overriding config.json for this
 // browser (two addresses, kept as preferences), and what the proxy says about itself.
 
-use super::AppState;
-use crate::boot::save_overrides;
+use super::boot::save_overrides;
+use super::state::BootInfo;
 use crate::config::Overrides;
+use crate::platform::reload;
 use leptos::prelude::*;
 
 #[component]
 pub fn Settings() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let (overrides, page_base, config, info) = state.boot.with_value(|b| {
+    let (overrides, page_base, config, info) = expect_context::<BootInfo>().0.with_value(|b| {
         (
             b.overrides.clone(),
             b.page_base.clone(),
@@ -28,19 +28,13 @@ pub fn Settings() -> impl IntoView {
             sandbox_url: Some(sandbox.get_untracked()).filter(|s| !s.trim().is_empty()),
         };
         match save_overrides(&wanted, &base_for_save) {
-            Ok(()) => {
-                if let Some(w) = web_sys::window() {
-                    let _ = w.location().reload();
-                }
-            }
+            Ok(()) => reload(),
             Err(why) => problem.set(Some(why)),
         }
     };
     let reset = move |_| {
         let _ = save_overrides(&Overrides::default(), &page_base);
-        if let Some(w) = web_sys::window() {
-            let _ = w.location().reload();
-        }
+        reload();
     };
     let proxy_status = match info {
         Some(i) if i.secrets.is_empty() => format!("handshake-proxy answers, forwarding to: {}.", i.upstreams.join(", ")),

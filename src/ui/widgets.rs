@@ -1,20 +1,83 @@
-// Small reusable views: copy button, countdown text, response display, not-found page.
+// Small reusable views: the header, copy button, toasts, number and time formatting, an API
+// answer, the theme toggle, the not-found page.
 
-use crate::client::ApiOutcome;
+use super::state::{Client, Guided, Outcome, Providers, Toasts};
+use crate::platform::{local_storage, KeyValue};
+use crate::session::{keys, GuideStep};
 use leptos::prelude::*;
 use std::time::Duration;
+
+/// The top bar: the name, the provider and whether this tab is signed in, guided mode, theme.
+#[component]
+pub fn Header() -> impl IntoView {
+    let client = expect_context::<Client>();
+    let providers = expect_context::<Providers>();
+    let guided = expect_context::<Guided>();
+    let provider_name = move || providers.current().map(|p| p.name).unwrap_or_default();
+    let signed_in = move || client.session(&providers.selected.get()).is_some();
+    view! {
+        <header class="topbar">
+            <h1 class="brand-title">
+                <a class="brand" href="./">
+                    <span class="brand-mark" aria-hidden="true">"⇄"</span>
+                    <span>"Handshake"</span>
+                </a>
+            </h1>
+            <span class="tagline">"OAuth2 playground & API explorer"</span>
+            <span class="status-chip" class:on=signed_in data-testid="status-chip">
+                <span class="dot" aria-hidden="true"></span>
+                {provider_name}
+                {move || if signed_in() { " · signed in" } else { " · signed out" }}
+            </span>
+            <button type="button" class="ghost small" id="guide-toggle"
+                aria-pressed=move || guided.0.get().to_string()
+                on:click=move |_| guided.set(!guided.0.get_untracked())>"Guided mode"</button>
+            <ThemeToggle/>
+        </header>
+    }
+}
+
+/// The element id of the flow-log entry at `index` (oldest first).
+pub fn log_entry_id(index: usize) -> String {
+    format!("log-{index}")
+}
+
+/// The element id of a guide step.
+pub fn guide_step_id(step: GuideStep) -> String {
+    format!("guide-{}", step.key())
+}
+
+/// Scrolls to the element `id`, opens its `<details>` when asked, and moves the focus there
+/// (links between the flow log and the guide).
+pub fn reveal(id: &str, open_details: bool) {
+    let Some(item) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+    else {
+        return;
+    };
+    if open_details {
+        if let Ok(Some(details)) = item.query_selector("details") {
+            let _ = details.set_attribute("open", "");
+        }
+    }
+    item.scroll_into_view();
+    if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(item) {
+        let _ = el.focus();
+    }
+}
 
 /// Writes `text` to the clipboard and shows `message` as a toast.
 pub fn copy_text(text: String, message: &'static str) {
     if let Some(w) = web_sys::window() {
         let _ = w.navigator().clipboard().write_text(&text);
     }
-    if let Some(state) = use_context::<super::AppState>() {
-        state.toast.set(Some(message.to_string()));
+    if let Some(Toasts(toast)) = use_context::<Toasts>() {
+        toast.set(Some(message.to_string()));
         set_timeout(
             move || {
-                if state.toast.get_untracked().as_deref() == Some(message) {
-                    state.toast.set(None);
+                if toast.get_untracked().as_deref() == Some(message) {
+                    toast.set(None);
                 }
             },
             Duration::from_secs(2),
@@ -25,10 +88,10 @@ pub fn copy_text(text: String, message: &'static str) {
 /// The toast area (polite live region, so screen readers hear confirmations).
 #[component]
 pub fn Toast() -> impl IntoView {
-    let state = expect_context::<super::AppState>();
+    let Toasts(toast) = expect_context::<Toasts>();
     view! {
         <div class="toast-area" role="status" aria-live="polite">
-            {move || state.toast.get().map(|t| view! { <p class="toast" id="toast">{t}</p> })}
+            {move || toast.get().map(|t| view! { <p class="toast" id="toast">{t}</p> })}
         </div>
     }
 }
@@ -113,12 +176,13 @@ pub fn ErrorBanner(message: RwSignal<Option<String>>) -> impl IntoView {
 
 /// Status line and body of an API answer, or why there is none. Text nodes only.
 #[component]
-pub fn Outcome(outcome: ApiOutcome) -> impl IntoView {
+pub fn Answer(outcome: Outcome) -> impl IntoView {
     let note = outcome
         .note
         .map(|n| view! { <p class="banner info outcome-note">{n}</p> });
     let result = match outcome.result {
-        Ok(resp) => {
+        Ok(reply) => {
+            let resp = reply.response;
             let class = if (200..300).contains(&resp.status) {
                 "status ok"
             } else {
@@ -128,10 +192,10 @@ pub fn Outcome(outcome: ApiOutcome) -> impl IntoView {
                 <div class="outcome">
                     <p class="outcome-head">
                         <span class=class>{resp.status}" "{resp.status_text.clone()}</span>
-                        <span class="muted">{format!("{} · {}", millis(resp.elapsed_ms), human_size(resp.size()))}</span>
+                        <span class="muted">{format!("{} · {}", millis(resp.elapsed_ms), human_size(resp.size))}</span>
                     </p>
-                    <pre class="body" tabindex="0" data-testid="response-body">{match resp.large {
-                        Some(_) => format!("[{} of body: open it in the explorer to read it]", human_size(resp.size())),
+                    <pre class="body" tabindex="0" data-testid="response-body">{match reply.large {
+                        Some(_) => format!("[{} of body: open it in the explorer to read it]", human_size(resp.size)),
                         None => pretty_body(&resp.body),
                     }}</pre>
                 </div>
@@ -193,8 +257,6 @@ pub enum Theme {
 }
 
 impl Theme {
-    const KEY: &'static str = "handshake.v1.theme";
-
     fn name(self) -> &'static str {
         match self {
             Theme::System => "system",
@@ -212,8 +274,7 @@ impl Theme {
     }
 
     pub fn saved() -> Theme {
-        use crate::session::KeyValue;
-        match crate::session::local_storage().get(Self::KEY).as_deref() {
+        match local_storage().get(&keys::theme()).as_deref() {
             Some("light") => Theme::Light,
             Some("dark") => Theme::Dark,
             _ => Theme::System,
@@ -235,12 +296,13 @@ impl Theme {
 
     /// Applies the user's choice and remembers it for the next visit.
     fn choose(self) {
-        use crate::session::KeyValue;
         self.apply();
-        let store = crate::session::local_storage();
+        let store = local_storage();
         match self {
-            Theme::System => store.remove(Self::KEY),
-            other => store.set(Self::KEY, other.name()),
+            Theme::System => store.remove(&keys::theme()),
+            other => {
+                let _ = store.set(&keys::theme(), other.name());
+            }
         }
     }
 }

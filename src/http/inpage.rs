@@ -1,36 +1,19 @@
-// The Sandbox inside the page: requests to `LOCAL_ORIGIN` are answered by the same
+// The Sandbox inside the page: requests to `IN_PAGE_SANDBOX` are answered by the same
 // transport-free core that `handshake-proxy --sandbox` serves, with no server and no network,
 // so a static deployment (GitHub Pages) works end to end. The core is a second WebAssembly
 // module (crate `local/`), loaded the first time it is needed, so the first load of the app
 // does not carry it. Its state survives page loads (the authorize redirect is one) as a
 // journal in sessionStorage: a random seed and every state-changing request, replayed in order.
 
-use crate::http::{HttpRequest, HttpResponse};
+use crate::wire::{HttpRequest, HttpResponse};
 use serde::Deserialize;
 
-/// The made-up origin of the in-browser Sandbox (`.invalid` never resolves: RFC 2606).
-pub const LOCAL_ORIGIN: &str = "https://sandbox.handshake.invalid";
-
-/// Where the app draws the Sandbox's consent screen, relative to the page base.
+/// Where the app draws the in-page Sandbox's consent screen, relative to the page base.
 pub const CONSENT_PATH: &str = "sandbox-authorize";
 
 /// The module Trunk builds from `local/` (a worker-type asset: not hashed, not auto-loaded).
 const MODULE: &str = "handshake-local.js";
 const MODULE_WASM: &str = "handshake-local_bg.wasm";
-
-/// Whether `url` is answered by the in-browser Sandbox.
-pub fn is_local(url: &str) -> bool {
-    url.strip_prefix(LOCAL_ORIGIN)
-        .is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '?']))
-}
-
-/// The path and query of a local URL (what the Sandbox routes on).
-pub fn target_of(url: &str) -> &str {
-    match url.strip_prefix(LOCAL_ORIGIN) {
-        Some("") | None => "/",
-        Some(rest) => rest,
-    }
-}
 
 /// The Sandbox's answer, as the module returns it.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -132,24 +115,24 @@ fn reason(status: u16) -> &'static str {
 
 /// The Sandbox's answer as the app's transport would have read it.
 pub fn to_http(answer: Answer) -> HttpResponse {
-    HttpResponse {
-        status: answer.status,
-        status_text: reason(answer.status).into(),
-        headers: answer
+    let mut response = HttpResponse::new(
+        answer.status,
+        answer
             .headers
             .into_iter()
             .map(|(n, v)| (n.to_ascii_lowercase(), v))
             .collect(),
-        body: answer.body,
-        large: None,
-        elapsed_ms: 0.0,
-    }
+        answer.body,
+    );
+    response.status_text = reason(answer.status).into();
+    response
 }
 
 /// The page's one Sandbox (browser only).
 mod browser {
     use super::*;
-    use crate::session::{session_storage, KeyValue, PREFIX};
+    use crate::platform::{random_bytes, session_storage, sleep_ms, KeyValue};
+    use crate::session::keys;
     use futures::future::{FutureExt, LocalBoxFuture, Shared};
     use std::cell::RefCell;
     use wasm_bindgen::prelude::wasm_bindgen;
@@ -196,7 +179,7 @@ mod browser {
     }
 
     fn key() -> String {
-        format!("{PREFIX}local-sandbox")
+        keys::in_page_sandbox()
     }
 
     /// Tells the Sandbox where the page lives (its base URL) and which callback it answers on.
@@ -206,7 +189,7 @@ mod browser {
 
     fn saved_journal() -> String {
         session_storage().get(&key()).unwrap_or_else(|| {
-            let seed = u64::from_le_bytes(crate::client::random_bytes::<8>());
+            let seed = u64::from_le_bytes(random_bytes::<8>());
             format!("{{\"seed\":{seed},\"entries\":[]}}")
         })
     }
@@ -243,26 +226,30 @@ mod browser {
         result.map(|js| (*js).clone().unchecked_into())
     }
 
-    /// Answers `req` in the page, waiting as long as an injected fault asks.
-    pub async fn send(req: &HttpRequest) -> Result<HttpResponse, crate::http::NetError> {
-        let sandbox = sandbox().await.map_err(crate::http::NetError::Network)?;
+    /// Answers `req` (at `target`, its path and query) in the page, waiting as long as an
+    /// injected fault asks. The journal is saved after each change.
+    pub async fn send(
+        req: &HttpRequest,
+        target: &str,
+    ) -> Result<HttpResponse, crate::wire::NetError> {
+        let sandbox = sandbox().await.map_err(crate::wire::NetError::Network)?;
         let started = js_sys::Date::now();
         let headers = serde_json::to_string(&req.headers).unwrap_or_default();
         let text = sandbox.handle(
-            &req.method,
-            target_of(&req.url),
+            req.method.as_str(),
+            target,
             &headers,
             req.body.as_deref().unwrap_or(""),
             started,
         );
         let answer: Answer = serde_json::from_str(&text).map_err(|e| {
-            crate::http::NetError::Network(format!("the in-browser Sandbox answered badly: {e}"))
+            crate::wire::NetError::Network(format!("the in-browser Sandbox answered badly: {e}"))
         })?;
         if answer.changed {
-            session_storage().set(&key(), &sandbox.journal());
+            let _ = session_storage().set(&key(), &sandbox.journal());
         }
         if answer.delay_ms > 0 {
-            crate::http::fetch::sleep_ms(answer.delay_ms.min(60_000) as i32).await;
+            sleep_ms(answer.delay_ms.min(60_000) as i32).await;
         }
         let mut http = to_http(answer);
         http.elapsed_ms = js_sys::Date::now() - started;
@@ -281,20 +268,6 @@ pub use browser::{consent, send, set_page};
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn recognises_only_its_own_origin() {
-        assert!(is_local("https://sandbox.handshake.invalid/api/v2/info"));
-        assert!(is_local("https://sandbox.handshake.invalid"));
-        assert!(!is_local("https://sandbox.handshake.invalid.evil.com/api"));
-        assert!(!is_local("https://sandbox.handshake.invalidx/api"));
-        assert!(!is_local("http://127.0.0.1:8090/api/v2/info"));
-        assert_eq!(target_of("https://sandbox.handshake.invalid"), "/");
-        assert_eq!(
-            target_of("https://sandbox.handshake.invalid/api/v2/movies?page=2"),
-            "/api/v2/movies?page=2"
-        );
-    }
 
     #[test]
     fn answers_convert_with_lower_case_headers() {

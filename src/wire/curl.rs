@@ -1,32 +1,23 @@
 // "Copy as curl": a request as a shell command a person can paste, with credentials
 // redacted unless the user asks to reveal them.
 
-use super::raw::redact_text;
-use super::HttpRequest;
+use super::raw::{is_credential_header, redact_text};
+use super::{HttpRequest, Method};
 
 /// POSIX shell single-quoting: `'` becomes `'\''`.
 pub fn shell_quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', r"'\''"))
 }
 
-/// Whether a header carries a credential (always `authorization`, plus the provider's own).
-fn is_credential(name: &str, credential_header: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    n == "authorization"
-        || n == "x-api-key"
-        || n == "cookie"
-        || n == credential_header.to_ascii_lowercase()
-}
-
 /// The request as `curl`; credential headers and body secrets show `[redacted]` unless `reveal`.
 pub fn to_curl(req: &HttpRequest, credential_header: &str, reveal: bool) -> String {
     let mut parts = vec!["curl".to_string()];
-    if req.method != "GET" {
+    if req.method != Method::Get {
         parts.push(format!("-X {}", req.method));
     }
     parts.push(shell_quote(&req.url));
     for (name, value) in &req.headers {
-        let shown = if !reveal && is_credential(name, credential_header) {
+        let shown = if !reveal && is_credential_header(name, Some(credential_header)) {
             match value.split_once(' ') {
                 Some((scheme, _)) if name.eq_ignore_ascii_case("authorization") => {
                     format!("{scheme} [redacted]")
@@ -54,10 +45,13 @@ mod tests {
     use super::*;
 
     fn request() -> HttpRequest {
-        HttpRequest::new("POST", "https://app-academy.make.com/api/v2/movies?page=1")
-            .header("Accept", "application/json")
-            .header("Authorization", "Bearer abc123secret")
-            .body("application/json", r#"{"name": "It's here"}"#.into())
+        HttpRequest::new(
+            Method::Post,
+            "https://app-academy.make.com/api/v2/movies?page=1",
+        )
+        .header("Accept", "application/json")
+        .header("Authorization", "Bearer abc123secret")
+        .body("application/json", r#"{"name": "It's here"}"#.into())
     }
 
     #[test]
@@ -74,12 +68,12 @@ mod tests {
     #[test]
     fn reveals_on_request_and_knows_api_key_headers() {
         assert!(to_curl(&request(), "authorization", true).contains("Bearer abc123secret"));
-        let v1 = HttpRequest::new("GET", "https://h/api/v1/about").header("x-api-key", "k3y");
+        let v1 = HttpRequest::new(Method::Get, "https://h/api/v1/about").header("x-api-key", "k3y");
         assert_eq!(
             to_curl(&v1, "x-api-key", false),
             "curl \\\n  'https://h/api/v1/about' \\\n  -H 'x-api-key: [redacted]'"
         );
-        let custom = HttpRequest::new("GET", "https://h/x").header("X-Token", "t0k");
+        let custom = HttpRequest::new(Method::Get, "https://h/x").header("X-Token", "t0k");
         assert!(!to_curl(&custom, "X-Token", false).contains("t0k"));
     }
 

@@ -4,6 +4,23 @@
 use super::{HttpRequest, HttpResponse};
 use crate::types::mask;
 
+/// Headers that always carry a credential; a provider may name one more (its API-key header).
+const CREDENTIAL_HEADERS: [&str; 5] = [
+    "authorization",
+    "proxy-authorization",
+    "cookie",
+    "set-cookie",
+    "x-api-key",
+];
+
+/// Whether `name` carries a credential: one of the usual headers, or `provider_header`.
+pub fn is_credential_header(name: &str, provider_header: Option<&str>) -> bool {
+    CREDENTIAL_HEADERS
+        .iter()
+        .any(|h| name.eq_ignore_ascii_case(h))
+        || provider_header.is_some_and(|p| name.eq_ignore_ascii_case(p))
+}
+
 /// Parameter names whose values are secrets (never shown) or tokens (shown masked).
 const SECRET_KEYS: &[&str] = &["client_secret", "password", "code_verifier"];
 const TOKEN_KEYS: &[&str] = &[
@@ -26,14 +43,15 @@ fn redact_value(key: &str, value: &str) -> Option<String> {
     }
 }
 
-fn redact_header(name: &str, value: &str) -> String {
-    match name.to_ascii_lowercase().as_str() {
-        "authorization" => match value.split_once(' ') {
-            Some((scheme, token)) => format!("{scheme} {}", mask(token)),
-            None => mask(value),
-        },
-        "x-api-key" | "cookie" | "set-cookie" | "proxy-authorization" => mask(value),
-        _ => value.to_string(),
+fn redact_header(name: &str, value: &str, provider_header: Option<&str>) -> String {
+    if !is_credential_header(name, provider_header) {
+        return value.to_string();
+    }
+    match value.split_once(' ') {
+        Some((scheme, token)) if name.eq_ignore_ascii_case("authorization") => {
+            format!("{scheme} {}", mask(token))
+        }
+        _ => mask(value),
     }
 }
 
@@ -83,7 +101,8 @@ pub fn redact_text(body: &str, content_type: &str) -> String {
     body.to_string()
 }
 
-fn redact_url(url: &str) -> String {
+/// A URL with the secrets in its query redacted (tokens masked, secrets hidden).
+pub fn redact_url(url: &str) -> String {
     match url.split_once('?') {
         Some((base, query)) => format!("{base}?{}", redact_form(query)),
         None => url.to_string(),
@@ -91,10 +110,14 @@ fn redact_url(url: &str) -> String {
 }
 
 /// `METHOD URL HTTP/1.1`, headers, blank line, body: as a learner would read it on the wire.
-pub fn render_request(req: &HttpRequest) -> String {
+/// `provider_header` is the provider's own credential header, masked too.
+pub fn render_request(req: &HttpRequest, provider_header: Option<&str>) -> String {
     let mut text = format!("{} {} HTTP/1.1\n", req.method, redact_url(&req.url));
     for (name, value) in &req.headers {
-        text.push_str(&format!("{name}: {}\n", redact_header(name, value)));
+        text.push_str(&format!(
+            "{name}: {}\n",
+            redact_header(name, value, provider_header)
+        ));
     }
     if let Some(body) = &req.body {
         text.push('\n');
@@ -112,14 +135,14 @@ pub const LOG_BODY_LIMIT: usize = 64 * 1024;
 pub fn render_response(resp: &HttpResponse) -> String {
     let mut text = format!("HTTP/1.1 {} {}\n", resp.status, resp.status_text);
     for (name, value) in &resp.headers {
-        text.push_str(&format!("{name}: {}\n", redact_header(name, value)));
+        text.push_str(&format!("{name}: {}\n", redact_header(name, value, None)));
     }
-    if resp.size() > LOG_BODY_LIMIT {
+    if resp.size > LOG_BODY_LIMIT {
         // Parsing a large answer only to redact the log would stall the page;
         // the response viewer shows it instead.
         text.push_str(&format!(
             "\n[{} bytes of body, shown in the response viewer, not kept in the log]",
-            resp.size()
+            resp.size
         ));
     } else if !resp.body.is_empty() {
         text.push('\n');
@@ -146,7 +169,7 @@ mod tests {
     #[test]
     fn request_secrets_are_redacted_in_url_headers_and_bodies() {
         let req = HttpRequest::new(
-            "POST",
+            super::super::Method::Post,
             "https://h/oauth/token?client_secret=shh&code=abcdefgh12345678",
         )
         .header("Authorization", "Bearer tok_0123456789abcdef")
@@ -154,7 +177,7 @@ mod tests {
             "application/json",
             r#"{"client_id":"app","client_secret":"topsecret","code":"code_0123456789"}"#.into(),
         );
-        let raw = render_request(&req);
+        let raw = render_request(&req, None);
         for leaked in [
             "shh",
             "topsecret",
@@ -171,17 +194,14 @@ mod tests {
 
     #[test]
     fn large_bodies_stay_out_of_the_log() {
-        let resp = HttpResponse {
-            status: 200,
-            status_text: "OK".into(),
-            headers: vec![],
-            body: format!(
+        let resp = HttpResponse::new(
+            200,
+            vec![],
+            format!(
                 "{{\"access_token\":\"secret-in-a-big-body\",\"pad\":\"{}\"}}",
                 "x".repeat(LOG_BODY_LIMIT)
             ),
-            large: None,
-            elapsed_ms: 1.0,
-        };
+        );
         let raw = render_response(&resp);
         assert!(raw.contains("not kept in the log") && !raw.contains("secret-in-a-big-body"));
     }
@@ -196,16 +216,23 @@ mod tests {
             form,
             "code=••••••••5678&client_secret=[redacted]&client_id=c"
         );
-        let resp = HttpResponse {
-            status: 200,
-            status_text: "OK".into(),
-            headers: vec![("content-type".into(), "application/json".into())],
-            body: r#"{"access_token":"at_secret_value_1","expires_in":5}"#.into(),
-            large: None,
-            elapsed_ms: 1.0,
-        };
+        let resp = HttpResponse::new(
+            200,
+            vec![("content-type".into(), "application/json".into())],
+            r#"{"access_token":"at_secret_value_1","expires_in":5}"#.into(),
+        );
         let raw = render_response(&resp);
         assert!(!raw.contains("at_secret_value_1"));
         assert!(raw.contains("\"expires_in\": 5"));
+    }
+
+    #[test]
+    fn a_providers_own_credential_header_is_masked_too() {
+        let req = HttpRequest::new(super::super::Method::Get, "https://h/x")
+            .header("X-Auth-Token", "custom-token-0123456789");
+        assert!(render_request(&req, None).contains("custom-token-0123456789"));
+        let raw = render_request(&req, Some("x-auth-token"));
+        assert!(!raw.contains("custom-token-0123456789"), "{raw}");
+        assert!(raw.contains("••••••••6789"));
     }
 }

@@ -1,0 +1,347 @@
+// The session controller: sign-in completion, the single-flight refresh keyed by provider,
+// the refresh-before-expiry and once-on-401 policy, where a typed client secret goes, and the
+// typed flow log. One in-memory snapshot of the sessions is the truth, written through to
+// storage (a failed write is reported, the tab keeps working). Plain Rust over four
+// capabilities (storage, clock, entropy, transport): fakes in native tests, the browser's own
+// in the app, where a thin Leptos adapter mirrors `Change`s into signals.
+
+mod calls;
+mod signin;
+#[cfg(test)]
+mod tests;
+
+pub use calls::{authorize_request, ApiOutcome, Reply, RevokeOutcome};
+pub use signin::{Attempt, ClientForm, Departure};
+
+use super::log::{FlowStep, LogEntry};
+use super::store::{append_capped, SessionStore, StoredSession};
+use crate::oauth::FlowError;
+use crate::platform::{KeyValue, StorageError};
+use crate::providers::Provider;
+use crate::types::{ClientId, ProviderId};
+use crate::wire::{
+    redact_url, render_request, render_response, HttpRequest, HttpResponse, NetError,
+};
+use futures::future::{LocalBoxFuture, Shared};
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::rc::Rc;
+
+/// Wall-clock milliseconds since the epoch.
+pub trait Clock {
+    fn now(&self) -> f64;
+}
+
+/// Bytes from a CSPRNG (state, PKCE verifiers).
+pub trait Entropy {
+    fn fill(&self, bytes: &mut [u8]);
+}
+
+/// How a request went out, for the flow log.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Route {
+    /// Answered by the Sandbox inside the page: nothing left it.
+    InPage,
+    /// Through the proxy, at this URL.
+    Proxy(String),
+    Direct,
+}
+
+/// An answer and how it travelled. A body too large to copy out of the transport comes
+/// apart, in `large`, for the views that read it there.
+pub struct Delivery<B> {
+    pub response: HttpResponse,
+    pub large: Option<B>,
+    pub route: Route,
+}
+
+/// The network door: the browser's fetch (and the in-page Sandbox) in the app, a script in tests.
+pub trait Transport {
+    /// A large body kept by the transport; opaque to the controller.
+    type Body: Clone + PartialEq + 'static;
+
+    fn send(
+        &self,
+        req: &HttpRequest,
+    ) -> impl Future<Output = Result<Delivery<Self::Body>, NetError>>;
+
+    /// The whole text of a large body (token answers are parsed from text).
+    fn text(&self, body: &Self::Body) -> String;
+
+    /// Whether the proxy carrying requests to `token_url` adds `client_id`'s secret itself.
+    fn secret_held(&self, token_url: &str, client_id: &ClientId) -> bool;
+
+    /// Where the browser goes for an authorize URL: the URL itself, or the app's own page that
+    /// stands in for a provider living inside the page.
+    fn departure(&self, authorize_url: &str) -> String;
+}
+
+/// What changed, for whoever mirrors the controller (the Leptos adapter).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Change {
+    Session(ProviderId),
+    Log,
+    /// A provider's session ended for good (or the notice was cleared).
+    Ended(ProviderId),
+    /// Storage refused a write; the tab goes on in memory until it is closed or reloaded.
+    StorageFailed(String),
+}
+
+type PendingRefresh = Shared<LocalBoxFuture<'static, Result<StoredSession, FlowError>>>;
+
+/// Someone told of every change.
+pub type Listener = Rc<dyn Fn(&Change)>;
+
+/// A refresh is tried at most this often by the keep-fresh policy.
+const KEEP_FRESH_EVERY_MS: f64 = 15_000.0;
+
+pub struct Controller<S: KeyValue, C: Clock, R: Entropy, T: Transport> {
+    store: SessionStore<S>,
+    clock: C,
+    entropy: R,
+    transport: T,
+    /// The app's own callback URL: a sign-in that comes back elsewhere keeps this tab open.
+    app_callback: String,
+    providers: RefCell<Vec<Provider>>,
+    sessions: RefCell<BTreeMap<ProviderId, StoredSession>>,
+    log: RefCell<Vec<LogEntry>>,
+    /// Why the user must authorize again, per provider.
+    ended: RefCell<BTreeMap<ProviderId, String>>,
+    refreshing: RefCell<BTreeMap<ProviderId, PendingRefresh>>,
+    fresh_tries: RefCell<BTreeMap<ProviderId, f64>>,
+    listeners: RefCell<Vec<Listener>>,
+}
+
+impl<S, C, R, T> Controller<S, C, R, T>
+where
+    S: KeyValue + 'static,
+    C: Clock + 'static,
+    R: Entropy + 'static,
+    T: Transport + 'static,
+{
+    pub fn new(
+        storage: S,
+        clock: C,
+        entropy: R,
+        transport: T,
+        app_callback: &str,
+        providers: Vec<Provider>,
+    ) -> Rc<Self> {
+        let store = SessionStore::new(storage);
+        let log = store.log();
+        let this = Controller {
+            store,
+            clock,
+            entropy,
+            transport,
+            app_callback: app_callback.to_string(),
+            providers: RefCell::new(Vec::new()),
+            sessions: RefCell::new(BTreeMap::new()),
+            log: RefCell::new(log),
+            ended: RefCell::new(BTreeMap::new()),
+            refreshing: RefCell::new(BTreeMap::new()),
+            fresh_tries: RefCell::new(BTreeMap::new()),
+            listeners: RefCell::new(Vec::new()),
+        };
+        this.set_providers(providers);
+        Rc::new(this)
+    }
+
+    /// Calls `listener` after every change.
+    pub fn subscribe(&self, listener: Listener) {
+        self.listeners.borrow_mut().push(listener);
+    }
+
+    fn emit(&self, change: Change) {
+        let listeners: Vec<Listener> = self.listeners.borrow().clone();
+        for l in listeners {
+            l(&change);
+        }
+    }
+
+    fn saved(&self, result: Result<(), StorageError>) {
+        if let Err(e) = result {
+            self.emit(Change::StorageFailed(e.0));
+        }
+    }
+
+    pub fn now(&self) -> f64 {
+        self.clock.now()
+    }
+
+    pub fn transport(&self) -> &T {
+        &self.transport
+    }
+
+    pub fn store(&self) -> &SessionStore<S> {
+        &self.store
+    }
+
+    // ---- providers
+
+    /// Replaces the known providers; sessions stored for new ones are loaded.
+    pub fn set_providers(&self, providers: Vec<Provider>) {
+        {
+            let mut sessions = self.sessions.borrow_mut();
+            for p in &providers {
+                if !sessions.contains_key(&p.id) {
+                    if let Some(s) = self.store.session(&p.id) {
+                        sessions.insert(p.id.clone(), s);
+                    }
+                }
+            }
+        }
+        *self.providers.borrow_mut() = providers;
+    }
+
+    pub fn provider(&self, id: &ProviderId) -> Option<Provider> {
+        self.providers
+            .borrow()
+            .iter()
+            .find(|p| p.id == *id)
+            .cloned()
+    }
+
+    // ---- sessions
+
+    pub fn session(&self, id: &ProviderId) -> Option<StoredSession> {
+        self.sessions.borrow().get(id).cloned()
+    }
+
+    /// Why this provider's session ended, when the user must authorize again.
+    pub fn ended(&self, id: &ProviderId) -> Option<String> {
+        self.ended.borrow().get(id).cloned()
+    }
+
+    /// Keeps a new session for its provider.
+    fn adopt(&self, session: &StoredSession) {
+        self.sessions
+            .borrow_mut()
+            .insert(session.provider_id.clone(), session.clone());
+        self.saved(self.store.save_session(session));
+        let had_ended = self
+            .ended
+            .borrow_mut()
+            .remove(&session.provider_id)
+            .is_some();
+        if had_ended {
+            self.emit(Change::Ended(session.provider_id.clone()));
+        }
+        self.emit(Change::Session(session.provider_id.clone()));
+    }
+
+    fn drop_session(&self, id: &ProviderId) {
+        self.sessions.borrow_mut().remove(id);
+        self.store.clear_session(id);
+        self.emit(Change::Session(id.clone()));
+    }
+
+    /// Ends a provider's session in this tab (the provider is not told).
+    pub fn forget(&self, id: &ProviderId) {
+        self.drop_session(id);
+    }
+
+    /// Today's rule on switching provider: the previous provider's tokens are cleared (they
+    /// live only as long as they are in use), and the switch is logged.
+    pub fn left_provider(&self, previous: &ProviderId) {
+        if self.session(previous).is_none() {
+            return;
+        }
+        self.drop_session(previous);
+        let name = self
+            .provider(previous)
+            .map(|p| p.name)
+            .unwrap_or_else(|| previous.to_string());
+        self.note(
+            FlowStep::Switch,
+            "Tokens cleared",
+            true,
+            format!("You switched away from {name}, so its tokens were removed from this tab."),
+        );
+    }
+
+    // ---- the flow log
+
+    pub fn with_log<X>(&self, f: impl FnOnce(&[LogEntry]) -> X) -> X {
+        f(&self.log.borrow())
+    }
+
+    pub fn record(&self, entry: LogEntry) {
+        let result = {
+            let mut log = self.log.borrow_mut();
+            append_capped(&mut log, entry);
+            self.store.save_log(&log)
+        };
+        self.saved(result);
+        self.emit(Change::Log);
+    }
+
+    pub fn note(&self, step: FlowStep, title: &str, ok: bool, note: impl Into<String>) {
+        self.record(LogEntry {
+            at: self.clock.now(),
+            step,
+            title: title.into(),
+            ok,
+            request: None,
+            response: None,
+            note: Some(note.into()),
+        });
+    }
+
+    pub fn clear_log(&self) {
+        self.log.borrow_mut().clear();
+        self.store.clear_log();
+        self.emit(Change::Log);
+    }
+
+    /// Sends a request and logs it as one step of the flow (redacted; the provider's own
+    /// credential header masked too).
+    pub async fn send_logged(
+        &self,
+        step: FlowStep,
+        title: &str,
+        req: &HttpRequest,
+        provider: &Provider,
+    ) -> Result<Delivery<T::Body>, NetError> {
+        let result = self.transport.send(req).await;
+        let (ok, response, note) = match &result {
+            Ok(d) => (
+                d.response.is_success(),
+                Some(render_response(&d.response)),
+                Some(route_note(&d.route)),
+            ),
+            Err(e) => (false, None, Some(e.message())),
+        };
+        self.record(LogEntry {
+            at: self.clock.now(),
+            step,
+            title: title.into(),
+            ok,
+            request: Some(render_request(req, Some(provider.credential_header()))),
+            response,
+            note,
+        });
+        result
+    }
+
+    /// The answer with a large body's text put back, for parsers that read text.
+    fn with_text(&self, delivery: Delivery<T::Body>) -> HttpResponse {
+        let mut response = delivery.response;
+        if let Some(large) = &delivery.large {
+            response.body = self.transport.text(large);
+        }
+        response
+    }
+}
+
+fn route_note(route: &Route) -> String {
+    match route {
+        Route::InPage => {
+            "Answered inside this page by the in-browser Sandbox: nothing went over the network."
+                .into()
+        }
+        Route::Proxy(url) => format!("Sent through the proxy: {}", redact_url(url)),
+        Route::Direct => "Sent directly (no proxy upstream covers this host).".into(),
+    }
+}

@@ -1,0 +1,57 @@
+// Every storage key Handshake writes, in one place. sessionStorage (this tab): flows, sessions,
+// typed secrets, the flow log, drafts, history, the in-page Sandbox's journal. localStorage
+// (this browser): preferences only, never a token or a secret.
+
+use crate::types::ProviderId;
+
+/// Every key starts with this; the version changes when a format does.
+pub const PREFIX: &str = "handshake.v1.";
+
+// sessionStorage
+pub fn flow(state: &str) -> String {
+    format!("{PREFIX}flow.{state}")
+}
+pub fn flow_prefix() -> String {
+    format!("{PREFIX}flow.")
+}
+pub fn done(state: &str) -> String {
+    format!("{PREFIX}done.{state}")
+}
+pub fn session(provider: &ProviderId) -> String {
+    format!("{PREFIX}session.{provider}")
+}
+pub fn secret(provider: &ProviderId) -> String {
+    format!("{PREFIX}secret.{provider}")
+}
+pub fn log() -> String {
+    format!("{PREFIX}log")
+}
+pub fn draft(provider: &ProviderId) -> String {
+    format!("{PREFIX}draft.{provider}")
+}
+pub fn history() -> String {
+    format!("{PREFIX}history")
+}
+pub fn in_page_sandbox() -> String {
+    format!("{PREFIX}local-sandbox")
+}
+
+// localStorage (preferences)
+pub fn prefs(provider: &ProviderId) -> String {
+    format!("{PREFIX}prefs.{provider}")
+}
+pub fn settings() -> String {
+    format!("{PREFIX}settings")
+}
+pub fn custom_providers() -> String {
+    format!("{PREFIX}custom-providers")
+}
+pub fn selected_provider() -> String {
+    format!("{PREFIX}selected-provider")
+}
+pub fn guided() -> String {
+    format!("{PREFIX}guided")
+}
+pub fn theme() -> String {
+    format!("{PREFIX}theme")
+}

@@ -1,0 +1,163 @@
+// The OAuth form: client id, the secret (or the note that the proxy holds it), redirect URI,
+// scopes, the exact authorize URL that will be used, and Authorize.
+
+use super::form::ConnectForm;
+use crate::oauth::OOB_REDIRECT;
+use crate::providers::Provider;
+use crate::types::ClientId;
+use crate::ui::state::Client;
+use crate::ui::widgets::{CopyButton, ErrorBanner};
+use leptos::html;
+use leptos::prelude::*;
+
+/// The secret field, or the note that the proxy holds the secret.
+#[component]
+fn SecretField(form: ConnectForm, held: Memo<bool>) -> impl IntoView {
+    let shown = RwSignal::new(false);
+    move || {
+        if held.get() {
+            return view! {
+                <p class="banner info" id="secret-held">
+                    <strong>"Secret held by the proxy. "</strong>
+                    "handshake-proxy adds this client's secret to token requests, so this page never sees it."
+                </p>
+            }
+            .into_any();
+        }
+        view! {
+            <div class="input-row">
+                <input id="client-secret" autocomplete="off" spellcheck="false"
+                    type=move || if shown.get() { "text" } else { "password" }
+                    prop:value=move || form.client_secret.get()
+                    on:input=move |ev| form.client_secret.set(event_target_value(&ev))/>
+                <button type="button" class="ghost"
+                    on:click=move |_| shown.update(|s| *s = !*s)
+                    aria-pressed=move || shown.get().to_string()
+                    aria-controls="client-secret">
+                    {move || if shown.get() { "Hide" } else { "Show" }}
+                </button>
+            </div>
+            <p class="hint">"Kept in this tab's sessionStorage only and sent only to the token endpoint."</p>
+        }
+        .into_any()
+    }
+}
+
+/// A checkbox per scope the provider knows, with its meaning and whether it is required.
+fn scope_boxes(provider: &Provider, form: ConnectForm) -> impl IntoView {
+    let required = provider.required_scopes.clone();
+    provider
+        .scopes
+        .iter()
+        .map(|s| {
+            let name = s.name.clone();
+            let checked = {
+                let name = name.clone();
+                move || form.scopes.with(|list| list.contains(&name))
+            };
+            let toggle = {
+                let name = name.clone();
+                move |_| form.toggle_scope(&name)
+            };
+            let badge = required
+                .contains(&name)
+                .then(|| view! { <span class="tag">"required"</span> });
+            view! {
+                <label class="chip-check">
+                    <input type="checkbox" name="scope" value=name.to_string() prop:checked=checked on:change=toggle/>
+                    <code>{name.to_string()}</code>
+                    {badge}
+                    <span class="muted">{s.meaning.clone()}</span>
+                </label>
+            }
+        })
+        .collect_view()
+}
+
+#[component]
+pub fn AuthorizeForm(
+    provider: Provider,
+    form: ConnectForm,
+    app_callback: String,
+    /// Whether the answer will come back elsewhere (a new tab, then paste).
+    elsewhere: Memo<bool>,
+    button: NodeRef<html::Button>,
+    on_submit: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let client = expect_context::<Client>();
+    let held = {
+        let provider = provider.clone();
+        Memo::new(move |_| {
+            let id = ClientId::new(form.client_id.get());
+            client.ctl().secret_held(&provider, &id)
+        })
+    };
+    let preview = {
+        let provider = provider.clone();
+        Memo::new(move |_| form.preview(&provider, &client.ctl()))
+    };
+    let is_oob = Memo::new(move |_| form.redirect_uri.get().trim() == OOB_REDIRECT);
+    let oob = provider.supports_oob.then(|| {
+        let callback = app_callback.clone();
+        view! {
+            <label class="chip-check">
+                <input id="oob" type="checkbox" prop:checked=move || is_oob.get()
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        form.redirect_uri.set(if on { OOB_REDIRECT.to_string() } else { callback.clone() });
+                    }/>
+                "Out-of-band: the provider shows the code instead of redirecting"
+            </label>
+        }
+    });
+    let scopes = (!provider.scopes.is_empty()).then(|| {
+        view! {
+            <fieldset class="scopes">
+                <legend>"Scopes"</legend>
+                {scope_boxes(&provider, form)}
+            </fieldset>
+        }
+    });
+    let elsewhere_note = move || {
+        elsewhere.get().then(|| {
+            let text = if is_oob.get() {
+                "The provider will show a code in a new tab instead of coming back. Copy it and paste it below.".to_string()
+            } else {
+                format!(
+                    "This redirect URI is not Handshake's callback, so after you allow access the provider sends the new tab to {}. That page may show an error: that is fine. Copy its whole address and paste it below.",
+                    form.redirect_uri.get().trim()
+                )
+            };
+            view! { <p class="banner info" id="elsewhere-note">{text}</p> }
+        })
+    };
+    let pkce = provider.pkce.then_some(" and PKCE challenge");
+    view! {
+        <form class="form" novalidate on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); on_submit(); }>
+            <label for="client-id">"Client id"</label>
+            <input id="client-id" type="text" autocomplete="off" spellcheck="false"
+                prop:value=move || form.client_id.get()
+                on:input=move |ev| form.client_id.set(event_target_value(&ev))/>
+            <label for="client-secret">"Client secret"</label>
+            <SecretField form=form held=held/>
+            <label for="redirect-uri">"Redirect URI"</label>
+            <input id="redirect-uri" type="url" spellcheck="false"
+                prop:value=move || form.redirect_uri.get()
+                on:input=move |ev| form.redirect_uri.set(event_target_value(&ev))/>
+            <p class="hint">"Must equal the redirect URI registered with the provider. Handshake's own: "<code>{app_callback.clone()}</code></p>
+            {oob}
+            {scopes}
+            <div class="preview">
+                <div class="preview-head">
+                    <span>"Authorization URL"</span>
+                    <CopyButton text=Signal::derive(move || preview.get()) label="Copy URL"/>
+                </div>
+                <code id="authorize-url" class="url">{move || preview.get()}</code>
+                <p class="hint">"This exact URL, with a fresh random state"{pkce}", is where Authorize sends you."</p>
+            </div>
+            {elsewhere_note}
+            <ErrorBanner message=form.problem/>
+            <button id="authorize" type="submit" class="primary" node_ref=button>"Authorize"</button>
+        </form>
+    }
+}

@@ -1,0 +1,146 @@
+// The Connect card: the provider, then its sign-in form (OAuth or API key) and the paste box
+// for answers that land elsewhere. The controller decides and stores; this card collects what
+// the user types and goes where the controller says.
+
+mod api_key;
+mod authorize;
+mod form;
+mod paste;
+
+use super::state::{BootInfo, Client, Providers, ScopeRequest};
+use crate::platform::{assign, open_new_tab};
+use crate::providers::{Flow, Group, Provider};
+use crate::types::ProviderId;
+use api_key::ApiKeyForm;
+use authorize::AuthorizeForm;
+use form::ConnectForm;
+use leptos::html;
+use leptos::prelude::*;
+use paste::PasteBox;
+
+fn provider_options(providers: Vec<Provider>, selected: RwSignal<ProviderId>) -> impl IntoView {
+    let groups = [
+        (Group::Sandbox, "Sandbox: no credentials needed"),
+        (Group::Real, "Real APIs"),
+        (Group::Custom, "Your providers"),
+    ];
+    groups
+        .into_iter()
+        .filter_map(|(group, label)| {
+            let members: Vec<Provider> = providers.iter().filter(|p| p.group == group).cloned().collect();
+            (!members.is_empty()).then(|| {
+                let options = members
+                    .into_iter()
+                    .map(|p| {
+                        let id = p.id.clone();
+                        let is_selected = move || selected.get() == id;
+                        view! { <option value=p.id.to_string() selected=is_selected>{p.name}</option> }
+                    })
+                    .collect_view();
+                view! { <optgroup label=label>{options}</optgroup> }
+            })
+        })
+        .collect_view()
+}
+
+#[component]
+pub fn Connect() -> impl IntoView {
+    let client = expect_context::<Client>();
+    let providers = expect_context::<Providers>();
+    let ScopeRequest(wanted) = expect_context::<ScopeRequest>();
+    let app_callback = expect_context::<BootInfo>()
+        .0
+        .with_value(|b| b.default_redirect_uri());
+    let form = ConnectForm::new();
+    let left_for_provider = RwSignal::new(false);
+    let authorize_button = NodeRef::<html::Button>::new();
+    let provider = Memo::new(move |_| providers.current());
+
+    // Whoever switches the provider (this select, a deep link, the custom-provider card), the
+    // form follows.
+    let callback = app_callback.clone();
+    Effect::new(move |_| {
+        if let Some(p) = provider.get() {
+            form.fill(&p, &callback, &client.ctl());
+        }
+        left_for_provider.set(false);
+    });
+    // What is typed survives a reload (preferences, and the secret where the controller keeps it).
+    Effect::new(move |_| {
+        form.value();
+        let id = form.filled_for.get_untracked();
+        if let Some(p) = providers.get(&id) {
+            if let Err(why) = form.keep(&p, &client.ctl()) {
+                client.storage_problem.set(Some(why));
+            }
+        }
+    });
+    // The explorer's fix for a scope warning: tick the scope, then take the user to Authorize.
+    Effect::new(move |_| {
+        let Some(scope) = wanted.get() else { return };
+        form.add_scope(scope);
+        wanted.set(None);
+        if let Some(button) = authorize_button.get() {
+            let _ = button.focus();
+            button.scroll_into_view();
+        }
+    });
+
+    let callback = app_callback.clone();
+    let elsewhere = Memo::new(move |_| form.redirect_uri.get().trim() != callback);
+    let authorize = move || {
+        let Some(provider) = provider.get_untracked() else {
+            return;
+        };
+        let ctl = client.ctl();
+        let attempt = form.take_attempt(&provider, &ctl);
+        match ctl.begin(&provider, &form.value(), attempt) {
+            Ok(departure) if departure.new_tab => {
+                // The answer will not come back here: keep this tab for pasting it.
+                if !open_new_tab(&departure.url) {
+                    form.problem.set(Some("The browser blocked the new tab. Allow pop-ups for this page, or copy the URL above.".into()));
+                }
+                left_for_provider.set(true);
+            }
+            Ok(departure) => assign(&departure.url),
+            Err(why) => form.problem.set(Some(why)),
+        }
+    };
+
+    let on_provider = move |ev: leptos::ev::Event| {
+        providers.select(client, &ProviderId::new(event_target_value(&ev)))
+    };
+    let sign_in = move || {
+        let p = provider.get()?;
+        Some(match p.flow {
+            Flow::AuthorizationCode => {
+                let open = Signal::derive({
+                    let has_notes = p.notes.is_some();
+                    move || elsewhere.get() || left_for_provider.get() || has_notes
+                });
+                view! {
+                    <AuthorizeForm provider=p.clone() form=form app_callback=app_callback.clone()
+                        elsewhere=elsewhere button=authorize_button on_submit=authorize/>
+                    <PasteBox provider=p.id open=open on_done=move || left_for_provider.set(false)/>
+                }
+                .into_any()
+            }
+            Flow::ApiKey => view! { <ApiKeyForm provider=p form=form/> }.into_any(),
+        })
+    };
+
+    view! {
+        <section class="card" aria-labelledby="connect-title">
+            <h2 id="connect-title"><span class="step">"1"</span>"Connect"</h2>
+            <div class="form">
+                <label for="provider">"Provider"</label>
+                <select id="provider" on:change=on_provider>
+                    {move || provider_options(providers.list.get(), providers.selected)}
+                </select>
+                <p class="hint">{move || provider.get().map(|p| p.summary)}</p>
+                {move || provider.get().and_then(|p| p.notes).map(|n| view! { <p class="banner info">{n}</p> })}
+            </div>
+            {sign_in}
+        </section>
+    }
+}

@@ -1,0 +1,178 @@
+// The request builder: an endpoint's parameters (or a custom request's method, URL and
+// headers), its JSON body, the scope warning, and Send / Copy as curl. Problems are shown
+// under the field they belong to.
+
+use super::endpoints::method_class;
+use crate::catalog::{carries_body, Draft, Endpoint, In, Kind, Problem};
+use crate::providers::Provider;
+use crate::wire::Method;
+use leptos::prelude::*;
+
+fn problem_for(problems: RwSignal<Vec<Problem>>, field: &'static str) -> impl IntoView {
+    move || {
+        problems
+            .with(|list| {
+                list.iter()
+                    .find(|p| p.field == field)
+                    .map(|p| p.message.clone())
+            })
+            .map(|m| view! { <p class="field-error" id=format!("problem-{field}")>{m}</p> })
+    }
+}
+
+/// The fields of a catalog endpoint: path parameters first, then query parameters.
+fn param_fields(
+    endpoint: Endpoint,
+    draft: RwSignal<Draft>,
+    problems: RwSignal<Vec<Problem>>,
+) -> impl IntoView {
+    let mut params = endpoint.params.to_vec();
+    params.sort_by_key(|p| p.location == In::Query);
+    params
+        .into_iter()
+        .map(|p| {
+            let name = p.name;
+            let id = format!("param-{name}");
+            let value = move || draft.with(|d| d.values.get(name).cloned().unwrap_or_default());
+            let set = move |v: String| {
+                draft.update(|d| {
+                    if v.is_empty() {
+                        d.values.remove(name);
+                    } else {
+                        d.values.insert(name.to_string(), v);
+                    }
+                })
+            };
+            let where_ = if p.location == In::Path { "path" } else { "query" };
+            let input = match p.kind {
+                Kind::Choice(options) => {
+                    let options = options
+                        .iter()
+                        .map(|o| view! { <option value=*o selected=move || value() == *o>{*o}</option> })
+                        .collect_view();
+                    view! {
+                        <select id=id.clone() on:change=move |ev| set(event_target_value(&ev))>
+                            <option value="" selected=move || value().is_empty()>"(not sent)"</option>
+                            {options}
+                        </select>
+                    }
+                    .into_any()
+                }
+                kind => {
+                    let mode = if matches!(kind, Kind::Integer { .. }) { "numeric" } else { "text" };
+                    view! {
+                        <input id=id.clone() type="text" spellcheck="false" inputmode=mode placeholder=p.example
+                            prop:value=value on:input=move |ev| set(event_target_value(&ev))/>
+                    }
+                    .into_any()
+                }
+            };
+            view! {
+                <div class="param">
+                    <label for=id>
+                        <code>{name}</code>
+                        <span class="tag">{where_}</span>
+                        {p.required.then(|| view! { <span class="tag required">"required"</span> })}
+                    </label>
+                    {input}
+                    <p class="hint">{p.help}</p>
+                    {problem_for(problems, name)}
+                </div>
+            }
+        })
+        .collect_view()
+}
+
+/// A custom request's method, URL and headers.
+fn custom_fields(draft: RwSignal<Draft>, problems: RwSignal<Vec<Problem>>) -> impl IntoView {
+    let methods = Method::ALL
+        .into_iter()
+        .map(|m| view! { <option value=m.as_str() selected=move || draft.with(|d| d.method == m)>{m.as_str()}</option> })
+        .collect_view();
+    view! {
+        <div class="param">
+            <label for="custom-method">"Method"</label>
+            <select id="custom-method" on:change=move |ev| {
+                if let Some(m) = Method::parse(&event_target_value(&ev)) { draft.update(|d| d.method = m) }
+            }>{methods}</select>
+            {problem_for(problems, "method")}
+        </div>
+        <div class="param">
+            <label for="custom-url">"URL"</label>
+            <input id="custom-url" type="url" spellcheck="false" prop:value=move || draft.with(|d| d.url.clone())
+                on:input=move |ev| draft.update(|d| d.url = event_target_value(&ev))/>
+            {problem_for(problems, "url")}
+        </div>
+        <div class="param">
+            <label for="custom-headers">"Headers (one per line, Name: value)"</label>
+            <textarea id="custom-headers" rows="2" spellcheck="false" prop:value=move || draft.with(|d| d.headers.clone())
+                on:input=move |ev| draft.update(|d| d.headers = event_target_value(&ev))></textarea>
+            {problem_for(problems, "headers")}
+        </div>
+    }
+}
+
+/// The JSON body, with a way back to the endpoint's example.
+fn body_field(
+    endpoint: Option<Endpoint>,
+    draft: RwSignal<Draft>,
+    problems: RwSignal<Vec<Problem>>,
+) -> impl IntoView {
+    let reset = endpoint.filter(|e| e.body.is_some()).map(|e| {
+        view! {
+            <button type="button" class="ghost small" on:click=move |_| {
+                let fresh = Draft::for_endpoint(&e);
+                draft.update(|d| d.body = fresh.body);
+            }>"Reset to the example"</button>
+        }
+    });
+    view! {
+        <div class="param">
+            <label for="request-body">"Body (JSON)"</label>
+            <textarea id="request-body" rows="10" spellcheck="false" class="code"
+                prop:value=move || draft.with(|d| d.body.clone())
+                on:input=move |ev| draft.update(|d| d.body = event_target_value(&ev))></textarea>
+            {problem_for(problems, "body")}
+            {reset}
+        </div>
+    }
+}
+
+/// The heading: the endpoint's method, title, full URL, help and scope; or the custom request.
+pub fn builder_head(p: &Provider, endpoint: Option<Endpoint>) -> impl IntoView {
+    match endpoint {
+        Some(e) => view! {
+            <h3 id="endpoint-title"><span class=method_class(e.method)>{e.method.as_str()}</span>" "{e.title}</h3>
+            <p class="hint"><code>{format!("{}{}", p.api_base, e.path)}</code></p>
+            <p class="hint">{e.help}</p>
+            {e.scope.map(|s| view! { <p class="hint">"Scope: "<span class="chip">{s}</span></p> })}
+        }
+        .into_any(),
+        None => view! {
+            <h3 id="endpoint-title">"Custom request"</h3>
+            <p class="hint">"Any method, any URL under "<code>{p.api_base.clone()}</code>". Credentials are added for you."</p>
+        }
+        .into_any(),
+    }
+}
+
+/// Fields and body for the draft: an endpoint's, or a custom request's (whose method decides
+/// whether a body goes).
+pub fn builder_fields(
+    endpoint: Option<Endpoint>,
+    draft: RwSignal<Draft>,
+    problems: RwSignal<Vec<Problem>>,
+) -> impl IntoView {
+    match endpoint {
+        Some(e) => view! {
+            {param_fields(e, draft, problems)}
+            {e.method.sends_body().then(|| body_field(Some(e), draft, problems))}
+        }
+        .into_any(),
+        None => view! {
+            {custom_fields(draft, problems)}
+            {move || draft.with(|d| carries_body(d.method)).then(|| body_field(None, draft, problems))}
+        }
+        .into_any(),
+    }
+}
