@@ -47,6 +47,8 @@ pub struct Config {
     pub php_rate_limit_per_minute: u32,
 }
 
+/// RFC 6749-era out-of-band redirect URI: the code is shown, not sent (Doorkeeper).
+pub const OOB: &str = "urn:ietf:wg:oauth:2.0:oob";
 pub const ACADEMY_CLIENT_ID: &str = "academy-sandbox-client";
 pub const ACADEMY_CLIENT_SECRET: &str = "academy-sandbox-secret";
 pub const ACADEMY_API_KEY: &str = "academy-sandbox-key";
@@ -84,8 +86,7 @@ impl Default for Config {
                     dialect: Dialect::Doorkeeper,
                     client_id: METAMAPS_CLIENT_ID.into(),
                     client_secret: METAMAPS_CLIENT_SECRET.into(),
-                    redirect_uris: [loopback_callbacks(), vec![crate::doorkeeper::OOB.into()]]
-                        .concat(),
+                    redirect_uris: [loopback_callbacks(), vec![OOB.into()]].concat(),
                 },
                 ClientConfig {
                     dialect: Dialect::Php,

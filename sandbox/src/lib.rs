@@ -2,6 +2,7 @@
 // No I/O, no clock and no randomness of its own: the caller passes `now` and a `Random` source.
 
 pub mod academy;
+pub mod authz;
 pub mod config;
 pub mod doorkeeper;
 pub mod faults;

@@ -1,8 +1,16 @@
-// HTML pages the Sandbox renders itself: the provider's consent screens and error pages.
-// Every echoed value goes through `escape_html`; the pages carry no script.
+// HTML pages the Sandbox renders itself: the provider's consent screens and error pages, from
+// the data each provider hands over. Every echoed value goes through `escape_html`; the pages
+// carry no script.
 
-use crate::academy::USERS;
 use crate::http::{escape_html, Params, Response};
+
+/// An account the consent page offers.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Account {
+    pub key: &'static str,
+    pub name: &'static str,
+    pub email: &'static str,
+}
 
 const STYLE: &str = "body{font:16px/1.5 system-ui,sans-serif;margin:0;background:#f4f1ea;color:#1f1d1a}\
 main{max-width:30rem;margin:4rem auto;background:#fff;border-radius:12px;padding:2rem;box-shadow:0 2px 12px #0002}\
@@ -44,10 +52,15 @@ pub(crate) fn scope_line(scope: &str) -> &'static str {
 }
 
 /// The Academy's account chooser: pick John Doe or Jane Black, then Allow or Deny.
-pub fn account_chooser(client_id: &str, scopes: &[String], params: &Params) -> Response {
+pub fn account_chooser(
+    client_id: &str,
+    scopes: &[String],
+    users: &[Account],
+    params: &Params,
+) -> Response {
     let hidden = hidden_fields(params, &["account", "decision"]);
     let mut accounts = String::new();
-    for (i, user) in USERS.iter().enumerate() {
+    for (i, user) in users.iter().enumerate() {
         accounts.push_str(&format!(
             "<label class=\"acct\"><input type=\"radio\" name=\"account\" value=\"{key}\"{checked} required>\
 <span><strong>{name}</strong><br><small>{email}</small></span></label>",
@@ -132,8 +145,8 @@ pub fn oob_code(code: &str) -> String {
     layout("Authorization code", &body)
 }
 
-/// The PHP API's sign-in-and-grant page (the Sandbox user is shown on the page).
-pub fn php_login(params: &Params, problem: Option<&str>) -> Response {
+/// The PHP API's sign-in-and-grant page (the Sandbox user and password are shown on the page).
+pub fn php_login(params: &Params, user: (&str, &str), problem: Option<&str>) -> Response {
     let problem = problem
         .map(|p| {
             format!(
@@ -151,8 +164,8 @@ pub fn php_login(params: &Params, problem: Option<&str>) -> Response {
 <div class=\"actions\"><button class=\"allow\" name=\"decision\" value=\"grant\" type=\"submit\">Sign in and grant</button>\
 <button class=\"deny\" name=\"decision\" value=\"deny\" type=\"submit\" formnovalidate>Deny</button></div></form>",
         client = escape_html(params.get("client_id").unwrap_or("")),
-        user = crate::php::USERNAME,
-        password = crate::php::PASSWORD,
+        user = escape_html(user.0),
+        password = escape_html(user.1),
         hidden = hidden_fields(params, &["decision", "username", "password"]),
     );
     Response::html(200, layout("Sign in", &body))

@@ -2,9 +2,10 @@
 // /php: login-and-grant page, form-encoded token call without grant_type, userinfo,
 // its own error codes, and a rate limit answered with 429 and X-RateLimit-* headers.
 
-use crate::config::{ClientConfig, Config, Dialect};
+use crate::authz::{Clients, Codes, Lifetimes, Tokens, Trusted, Untrusted};
+use crate::config::{Config, Dialect};
 use crate::http::{append_query, Params, Request, Response};
-use crate::{pages, random_hex, Millis, Random};
+use crate::{pages, Millis, Random};
 use serde_json::json;
 
 const CODE_TTL: Millis = 600_000;
@@ -13,16 +14,11 @@ const WINDOW: Millis = 60_000;
 pub const USERNAME: &str = "johndoe";
 pub const PASSWORD: &str = "sandbox";
 
-struct Code {
-    code: String,
-    client_id: String,
-    expires_at: Millis,
-}
-
-struct Token {
-    access: String,
-    expires_at: Millis,
-}
+/// Tokens live an hour and come without a refresh token.
+const LIFE: Lifetimes = Lifetimes {
+    access: Some(TOKEN_TTL_SECONDS * 1000),
+    refresh: None,
+};
 
 #[derive(Clone, Debug, Default, serde::Serialize)]
 pub struct Counters {
@@ -32,9 +28,9 @@ pub struct Counters {
 }
 
 pub struct Php {
-    clients: Vec<ClientConfig>,
-    codes: Vec<Code>,
-    tokens: Vec<Token>,
+    clients: Clients,
+    codes: Codes<()>,
+    tokens: Tokens<()>,
     limit: u32,
     /// Fixed one-minute windows: (key, window start, requests in it).
     windows: Vec<(String, Millis, u32)>,
@@ -51,14 +47,9 @@ fn php_error(status: u16, code: &str, description: &str) -> Response {
 impl Php {
     pub fn new(config: &Config) -> Self {
         Php {
-            clients: config
-                .clients
-                .iter()
-                .filter(|c| c.dialect == Dialect::Php)
-                .cloned()
-                .collect(),
-            codes: Vec::new(),
-            tokens: Vec::new(),
+            clients: Clients::of(config, Dialect::Php),
+            codes: Codes::new(CODE_TTL, 16),
+            tokens: Tokens::new(24),
             limit: config.php_rate_limit_per_minute,
             windows: Vec::new(),
             counters: Counters::default(),
@@ -84,24 +75,18 @@ impl Php {
         }
     }
 
-    fn client(&self, id: &str) -> Option<&ClientConfig> {
-        self.clients.iter().find(|c| c.client_id == id)
-    }
-
-    fn checked(&self, params: &Params) -> Result<String, Response> {
-        let Some(client) = params.get("client_id").and_then(|id| self.client(id)) else {
-            return Err(pages::authorize_error(
-                "invalid_client",
-                "Unknown client_id.",
-            ));
-        };
-        let redirect = params.get("redirect_uri").unwrap_or("");
-        if !client.allows_redirect(redirect) {
-            return Err(pages::authorize_error(
-                "invalid_request",
-                "redirect_uri must equal the one registered for this client.",
-            ));
-        }
+    fn checked(&self, params: &Params) -> Result<Trusted, Response> {
+        let trusted = self.clients.trust(params).map_err(|why| match why {
+            Untrusted::MissingClient | Untrusted::UnknownClient(_) => {
+                pages::authorize_error("invalid_client", "Unknown client_id.")
+            }
+            Untrusted::MissingRedirect | Untrusted::RedirectMismatch { .. } => {
+                pages::authorize_error(
+                    "invalid_request",
+                    "redirect_uri must equal the one registered for this client.",
+                )
+            }
+        })?;
         if params.get("response_type") != Some("code") {
             let mut pairs = vec![
                 ("error", "invalid_request"),
@@ -110,24 +95,28 @@ impl Php {
             if let Some(s) = params.get("state") {
                 pairs.push(("state", s));
             }
-            return Err(Response::redirect(&append_query(redirect, &pairs)));
+            return Err(Response::redirect(&append_query(
+                &trusted.redirect_uri,
+                &pairs,
+            )));
         }
-        Ok(redirect.to_string())
+        Ok(trusted)
     }
 
     fn login_page(&self, params: &Params, problem: Option<&str>) -> Response {
         match self.checked(params) {
-            Ok(_) => pages::php_login(params, problem),
+            Ok(_) => pages::php_login(params, (USERNAME, PASSWORD), problem),
             Err(r) => r,
         }
     }
 
     fn login(&mut self, req: &Request, now: Millis, rng: &mut dyn Random) -> Response {
         let params = req.body_params().unwrap_or_default();
-        let redirect = match self.checked(&params) {
-            Ok(r) => r,
+        let trusted = match self.checked(&params) {
+            Ok(t) => t,
             Err(r) => return r,
         };
+        let redirect = trusted.redirect_uri.clone();
         let state = params.get("state");
         if params.get("decision") != Some("grant") {
             let mut pairs = vec![
@@ -144,13 +133,7 @@ impl Php {
             page.status = 401;
             return page;
         }
-        let code = random_hex(rng, 16);
-        self.codes.retain(|c| c.expires_at > now);
-        self.codes.push(Code {
-            code: code.clone(),
-            client_id: params.get("client_id").unwrap_or_default().to_string(),
-            expires_at: now + CODE_TTL,
-        });
+        let code = self.codes.issue(rng, now, &trusted, None, ());
         let mut pairs = vec![("code", code.as_str())];
         if let Some(s) = state {
             pairs.push(("state", s));
@@ -231,47 +214,33 @@ impl Php {
             }
         }
         let client_id = params.get("client_id").unwrap_or_default();
-        if self
-            .client(client_id)
-            .is_none_or(|c| Some(c.client_secret.as_str()) != params.get("client_secret"))
-        {
+        let secret = params.get("client_secret").unwrap_or_default();
+        if self.clients.authenticate(client_id, secret).is_none() {
             return php_error(401, "invalid_client", "Client authentication failed");
         }
         let code = params.get("code").unwrap_or_default();
-        let Some(index) = self.codes.iter().position(|c| c.code == code) else {
-            return php_error(
-                400,
-                "invalid_code",
-                "The authorization code is invalid or expired",
-            );
-        };
-        let issued = self.codes.swap_remove(index);
-        if issued.expires_at <= now || issued.client_id != client_id {
+        // The documented token request carries no redirect_uri, so only the client is checked.
+        if self.codes.redeem(code, client_id, None, None, now).is_err() {
             return php_error(
                 400,
                 "invalid_code",
                 "The authorization code is invalid or expired",
             );
         }
-        let access = random_hex(rng, 24);
-        self.tokens.push(Token {
-            access: access.clone(),
-            expires_at: now + TOKEN_TTL_SECONDS * 1000,
-        });
+        let client_id = client_id.to_string();
+        let token = self.tokens.issue(rng, now, &client_id, LIFE, ());
         Response::json(
             200,
-            &json!({"access_token": access, "token_type": "Bearer", "expires_in": TOKEN_TTL_SECONDS}),
+            &json!({"access_token": token.access, "token_type": "Bearer", "expires_in": TOKEN_TTL_SECONDS}),
         )
         .no_store()
     }
 
     fn userinfo(&mut self, req: &Request, now: Millis) -> Response {
         self.counters.userinfo_requests += 1;
-        let valid = req.bearer_token().is_some_and(|t| {
-            self.tokens
-                .iter()
-                .any(|k| k.access == t && k.expires_at > now)
-        });
+        let valid = req
+            .bearer_token()
+            .is_some_and(|t| self.tokens.by_access(t, now).is_ok());
         if !valid {
             return php_error(
                 401,
@@ -286,8 +255,6 @@ impl Php {
     }
 
     pub fn expire_tokens(&mut self, now: Millis) {
-        for t in &mut self.tokens {
-            t.expires_at = now;
-        }
+        self.tokens.expire_all(now, false);
     }
 }

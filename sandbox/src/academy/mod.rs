@@ -6,9 +6,13 @@ pub mod q;
 pub mod resources;
 pub mod seed;
 
-use crate::config::{ApiKeyConfig, ClientConfig, Config, Dialect};
+use crate::authz::{
+    Clients, CodeProblem, Codes, Lifetimes, TokenProblem, Tokens, Trusted, Untrusted,
+};
+use crate::config::{ApiKeyConfig, Config, Dialect};
 use crate::http::{append_query, Params, Request, Response};
-use crate::{pages, random_hex, Millis, Random};
+use crate::pages;
+use crate::{Millis, Random};
 use resources::{Account, Owner};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -47,24 +51,23 @@ fn user(key: &str) -> Option<DemoUser> {
     USERS.iter().copied().find(|u| u.key == key)
 }
 
-struct IssuedCode {
-    code: String,
-    client_id: String,
-    redirect_uri: String,
+/// What a code or a token grants: a demo user, and the scopes they agreed to.
+#[derive(Clone, Debug)]
+struct Grant {
     user: DemoUser,
     scopes: Vec<String>,
-    expires_at: Millis,
 }
 
-/// One demo user's single active connection (a new one replaces it).
-struct Connection {
-    user: DemoUser,
-    client_id: String,
-    scopes: Vec<String>,
-    access_token: String,
-    access_expires_at: Millis,
-    refresh_token: String,
-    refresh_expires_at: Millis,
+/// The demo users as the consent page lists them.
+fn accounts() -> Vec<pages::Account> {
+    USERS
+        .iter()
+        .map(|u| pages::Account {
+            key: u.key,
+            name: u.name,
+            email: u.email,
+        })
+        .collect()
 }
 
 /// Counters the tests read through the admin endpoint.
@@ -109,12 +112,12 @@ pub struct ConsentAccount {
 }
 
 pub struct Academy {
-    clients: Vec<ClientConfig>,
+    clients: Clients,
     api_keys: Vec<ApiKeyConfig>,
-    access_ttl: Millis,
-    refresh_ttl: Millis,
-    codes: Vec<IssuedCode>,
-    connections: Vec<Connection>,
+    life: Lifetimes,
+    codes: Codes<Grant>,
+    /// One active connection per demo user: a new one replaces the old.
+    tokens: Tokens<Grant>,
     /// Records per demo account, created (and seeded) on first use.
     accounts: BTreeMap<&'static str, Account>,
     pub counters: Counters,
@@ -142,17 +145,14 @@ pub fn parse_scopes(raw: &str) -> Vec<String> {
 impl Academy {
     pub fn new(config: &Config) -> Self {
         Academy {
-            clients: config
-                .clients
-                .iter()
-                .filter(|c| c.dialect == Dialect::Academy)
-                .cloned()
-                .collect(),
+            clients: Clients::of(config, Dialect::Academy),
             api_keys: config.api_keys.clone(),
-            access_ttl: config.academy_access_minutes * MINUTE,
-            refresh_ttl: config.academy_refresh_minutes * MINUTE,
-            codes: Vec::new(),
-            connections: Vec::new(),
+            life: Lifetimes {
+                access: Some(config.academy_access_minutes * MINUTE),
+                refresh: Some(Some(config.academy_refresh_minutes * MINUTE)),
+            },
+            codes: Codes::new(CODE_TTL, 16),
+            tokens: Tokens::new(20),
             accounts: BTreeMap::new(),
             counters: Counters::default(),
         }
@@ -224,19 +224,21 @@ impl Academy {
             Err(response) => return response,
         };
         let needed = required_scope(&req.method);
-        if !connection.scopes.iter().any(|s| s == needed) {
+        let scopes = &connection.grant.scopes;
+        if !scopes.iter().any(|s| s == needed) {
             return error(
                 403,
                 &format!(
                     "Missing Scope: {} needs the {needed} scope; this token has {}",
                     req.method,
-                    connection.scopes.join(", ")
+                    scopes.join(", ")
                 ),
             );
         }
-        let user = connection.user;
+        let user = connection.grant.user;
         let redirect = self
-            .client(&connection.client_id)
+            .clients
+            .get(&connection.client_id)
             .and_then(|c| c.redirect_uris.first().cloned())
             .unwrap_or_default();
         self.counters.resource_requests += 1;
@@ -261,49 +263,27 @@ impl Academy {
         resources::route(account, &owner, req, rest, now, rng)
     }
 
-    fn client(&self, client_id: &str) -> Option<&ClientConfig> {
-        self.clients.iter().find(|c| c.client_id == client_id)
-    }
-
     /// Checks what must be right before the redirect URI can be trusted (RFC 6749 §4.1.2.1);
     /// on failure the page is rendered here, never redirected.
-    fn trusted_redirect(&self, params: &Params) -> Result<(String, String), Response> {
+    fn trusted_redirect(&self, params: &Params) -> Result<Trusted, Response> {
         self.redirect_check(params)
             .map_err(|(title, detail)| pages::authorize_error(&title, &detail))
     }
 
-    /// The same check, with the reason as (title, detail).
-    fn redirect_check(&self, params: &Params) -> Result<(String, String), (String, String)> {
-        let refuse = |title: &str, detail: String| Err((title.to_string(), detail));
-        let Some(client_id) = params.non_empty("client_id") else {
-            return refuse(
-                "client_id is missing",
-                "The authorize URL must carry the client id you received with your credentials."
-                    .into(),
-            );
-        };
-        let Some(client) = self.client(client_id) else {
-            return refuse(
-                "Unknown client_id",
-                format!("No application is registered with client id \u{201c}{client_id}\u{201d}."),
-            );
-        };
-        let Some(redirect_uri) = params.non_empty("redirect_uri") else {
-            return refuse(
-                "redirect_uri is missing",
-                "The authorize URL must name the redirect URI registered for this client.".into(),
-            );
-        };
-        if !client.allows_redirect(redirect_uri) {
-            return refuse(
-                "redirect_uri does not match",
-                format!(
-                    "\u{201c}{redirect_uri}\u{201d} is not the redirect URI registered for this client. Registered: {}.",
-                    client.redirect_uris.join(", ")
-                ),
-            );
-        }
-        Ok((client_id.to_string(), redirect_uri.to_string()))
+    /// The same check, with the reason in the Academy's words as (title, detail).
+    fn redirect_check(&self, params: &Params) -> Result<Trusted, (String, String)> {
+        self.clients.trust(params).map_err(|why| {
+            let (title, detail) = match why {
+                Untrusted::MissingClient => ("client_id is missing", "The authorize URL must carry the client id you received with your credentials.".to_string()),
+                Untrusted::UnknownClient(id) => ("Unknown client_id", format!("No application is registered with client id \u{201c}{id}\u{201d}.")),
+                Untrusted::MissingRedirect => ("redirect_uri is missing", "The authorize URL must name the redirect URI registered for this client.".to_string()),
+                Untrusted::RedirectMismatch { given, registered } => ("redirect_uri does not match", format!(
+                    "\u{201c}{given}\u{201d} is not the redirect URI registered for this client. Registered: {}.",
+                    registered.join(", ")
+                )),
+            };
+            (title.to_string(), detail)
+        })
     }
 
     /// What the authorize page would do with `params`, for a consent screen drawn by someone
@@ -313,8 +293,8 @@ impl Academy {
             return ConsentCheck::Refuse { title, detail };
         }
         match self.checked_request(params) {
-            Ok((client_id, _, scopes)) => ConsentCheck::Ask {
-                client_id,
+            Ok((trusted, scopes)) => ConsentCheck::Ask {
+                client_id: trusted.client_id,
                 scopes: scopes
                     .into_iter()
                     .map(|name| ConsentScope {
@@ -355,8 +335,9 @@ impl Academy {
     }
 
     /// Validates the parameters shared by the consent page and the decision.
-    fn checked_request(&self, params: &Params) -> Result<(String, String, Vec<String>), Response> {
-        let (client_id, redirect_uri) = self.trusted_redirect(params)?;
+    fn checked_request(&self, params: &Params) -> Result<(Trusted, Vec<String>), Response> {
+        let trusted = self.trusted_redirect(params)?;
+        let redirect_uri = trusted.redirect_uri.clone();
         let state = params.get("state");
         if params.get("response_type") != Some("code") {
             return Err(Self::redirect_error(
@@ -383,13 +364,15 @@ impl Academy {
                 state,
             ));
         }
-        Ok((client_id, redirect_uri, scopes))
+        Ok((trusted, scopes))
     }
 
     fn authorize_page(&self, req: &Request) -> Response {
         let params = req.query_pairs();
         match self.checked_request(&params) {
-            Ok((client_id, _, scopes)) => pages::account_chooser(&client_id, &scopes, &params),
+            Ok((trusted, scopes)) => {
+                pages::account_chooser(&trusted.client_id, &scopes, &accounts(), &params)
+            }
             Err(response) => response,
         }
     }
@@ -399,10 +382,11 @@ impl Academy {
             Ok(p) => p,
             Err(message) => return pages::authorize_error("Bad consent form", &message),
         };
-        let (client_id, redirect_uri, scopes) = match self.checked_request(&params) {
+        let (trusted, scopes) = match self.checked_request(&params) {
             Ok(checked) => checked,
             Err(response) => return response,
         };
+        let redirect_uri = trusted.redirect_uri.clone();
         let state = params.get("state");
         if params.get("decision") != Some("allow") {
             return Self::redirect_error(
@@ -415,16 +399,9 @@ impl Academy {
         let Some(user) = params.get("account").and_then(user) else {
             return pages::authorize_error("No account chosen", "Choose John Doe or Jane Black.");
         };
-        self.codes.retain(|c| c.expires_at > now);
-        let code = random_hex(rng, 16);
-        self.codes.push(IssuedCode {
-            code: code.clone(),
-            client_id,
-            redirect_uri: redirect_uri.clone(),
-            user,
-            scopes,
-            expires_at: now + CODE_TTL,
-        });
+        let code = self
+            .codes
+            .issue(rng, now, &trusted, None, Grant { user, scopes });
         let mut pairs = vec![("code", code.as_str())];
         if let Some(state) = state {
             pairs.push(("state", state));
@@ -442,10 +419,9 @@ impl Academy {
                 "Missing parameter: client_id and client_secret are required",
             ));
         };
-        match self.client(client_id) {
-            Some(c) if c.client_secret == secret => Ok(client_id.to_string()),
-            _ => Err(error(401, "Invalid client credentials")),
-        }
+        self.clients
+            .authenticate(client_id, secret)
+            .ok_or_else(|| error(401, "Invalid client credentials"))
     }
 
     fn token(&mut self, req: &Request, now: Millis, rng: &mut dyn Random) -> Response {
@@ -473,54 +449,28 @@ impl Academy {
             Err(response) => return response,
         };
         let code = params.get("code").unwrap_or_default();
-        let Some(index) = self.codes.iter().position(|c| c.code == code) else {
-            return error(
-                400,
-                "Invalid authorization code: it is unknown or was already used",
-            );
+        let grant = match self
+            .codes
+            .redeem(code, &client_id, params.get("redirect_uri"), None, now)
+        {
+            Ok(grant) => grant,
+            Err(problem) => return error(400, code_problem(problem)),
         };
-        // Single use: the code is consumed whatever happens next.
-        let issued = self.codes.swap_remove(index);
-        if issued.expires_at <= now {
-            return error(
-                400,
-                "Authorization code expired: codes are valid for 10 minutes",
-            );
-        }
-        if issued.client_id != client_id {
-            return error(400, "Authorization code was issued to another client");
-        }
-        if params.get("redirect_uri") != Some(issued.redirect_uri.as_str()) {
-            return error(
-                400,
-                "redirect_uri does not match the one used in the authorization request",
-            );
-        }
-        let (access_ttl, refresh_ttl) = (self.access_ttl, self.refresh_ttl);
-        let connection = self.connect(issued.user, client_id, issued.scopes, now, rng);
-        token_answer(connection, access_ttl, refresh_ttl)
+        let life = self.life;
+        let connection = self.connect(grant, &client_id, now, rng);
+        token_answer(connection, life)
     }
 
-    /// Opens a connection for `user`, replacing the user's previous one.
+    /// Opens a connection for the grant's user, replacing the user's previous one.
     fn connect(
         &mut self,
-        user: DemoUser,
-        client_id: String,
-        scopes: Vec<String>,
+        grant: Grant,
+        client_id: &str,
         now: Millis,
         rng: &mut dyn Random,
-    ) -> &Connection {
-        self.connections.retain(|c| c.user != user);
-        self.connections.push(Connection {
-            user,
-            client_id,
-            scopes,
-            access_token: random_hex(rng, 20),
-            access_expires_at: now + self.access_ttl,
-            refresh_token: random_hex(rng, 20),
-            refresh_expires_at: now + self.refresh_ttl,
-        });
-        self.connections.last().expect("just pushed")
+    ) -> &crate::authz::IssuedToken<Grant> {
+        self.tokens.retain(|t| t.grant.user != grant.user);
+        self.tokens.issue(rng, now, client_id, self.life, grant)
     }
 
     fn refresh(&mut self, req: &Request, now: Millis, rng: &mut dyn Random) -> Response {
@@ -542,47 +492,38 @@ impl Academy {
             Ok(id) => id,
             Err(response) => return response,
         };
-        let Some(index) = self
-            .connections
-            .iter()
-            .position(|c| c.refresh_token == refresh_token && c.client_id == client_id)
-        else {
-            return error(401, "Refresh token is invalid or was revoked");
-        };
-        if self.connections[index].refresh_expires_at <= now {
-            return error(401, "Refresh token expired: authorize again");
+        let life = self.life;
+        match self
+            .tokens
+            .rotate(rng, refresh_token, &client_id, now, life)
+        {
+            Ok(connection) => token_answer(connection, life),
+            Err(TokenProblem::Expired) => error(401, "Refresh token expired: authorize again"),
+            Err(TokenProblem::Unknown) => error(401, "Refresh token is invalid or was revoked"),
         }
-        let (access_ttl, refresh_ttl) = (self.access_ttl, self.refresh_ttl);
-        let connection = &mut self.connections[index];
-        connection.access_token = random_hex(rng, 20);
-        connection.access_expires_at = now + access_ttl;
-        connection.refresh_token = random_hex(rng, 20);
-        connection.refresh_expires_at = now + refresh_ttl;
-        token_answer(connection, access_ttl, refresh_ttl)
     }
 
     /// The connection a Bearer token belongs to, or the 401 to answer.
-    fn bearer(&self, req: &Request, now: Millis) -> Result<&Connection, Response> {
+    fn bearer(
+        &self,
+        req: &Request,
+        now: Millis,
+    ) -> Result<&crate::authz::IssuedToken<Grant>, Response> {
         let token = req.bearer_token().ok_or_else(|| {
             error(
                 401,
                 "Not Authorized: send Authorization: Bearer <access_token>",
             )
         })?;
-        let connection = self
-            .connections
-            .iter()
-            .find(|c| c.access_token == token)
-            .ok_or_else(|| {
-                error(
+        self.tokens
+            .by_access(token, now)
+            .map_err(|problem| match problem {
+                TokenProblem::Unknown => error(
                     401,
                     "Not Authorized: the access token is invalid or was revoked",
-                )
-            })?;
-        if connection.access_expires_at <= now {
-            return Err(error(401, "Not Authorized: the access token expired"));
-        }
-        Ok(connection)
+                ),
+                TokenProblem::Expired => error(401, "Not Authorized: the access token expired"),
+            })
     }
 
     fn info(&mut self, req: &Request, now: Millis) -> Response {
@@ -591,33 +532,26 @@ impl Academy {
             Ok(c) => c,
             Err(response) => return response,
         };
-        if !connection.scopes.iter().any(|s| s == "connect") {
+        if !connection.grant.scopes.iter().any(|s| s == "connect") {
             return error(403, "Missing Scope: connect");
         }
-        Response::json(
-            200,
-            &json!({"id": connection.user.id, "user": connection.user.name}),
-        )
+        let user = connection.grant.user;
+        Response::json(200, &json!({"id": user.id, "user": user.name}))
     }
 
     fn invalidate(&mut self, req: &Request, now: Millis) -> Response {
         self.counters.invalidate_requests += 1;
         let token = match self.bearer(req, now) {
-            Ok(c) => c.access_token.clone(),
+            Ok(c) => c.access.clone(),
             Err(response) => return response,
         };
-        self.connections.retain(|c| c.access_token != token);
+        self.tokens.revoke(&token);
         Response::json(200, &json!({"message": "Access invalidated"}))
     }
 
     /// Test support: every live access token (and optionally refresh token) expires now.
     pub fn expire_tokens(&mut self, now: Millis, refresh_too: bool) {
-        for c in &mut self.connections {
-            c.access_expires_at = now;
-            if refresh_too {
-                c.refresh_expires_at = now;
-            }
-        }
+        self.tokens.expire_all(now, refresh_too);
     }
 }
 
@@ -630,15 +564,32 @@ pub fn required_scope(method: &str) -> &'static str {
     }
 }
 
+/// The Academy's words for a code that cannot be exchanged.
+fn code_problem(problem: CodeProblem) -> &'static str {
+    match problem {
+        CodeProblem::Unknown => "Invalid authorization code: it is unknown or was already used",
+        CodeProblem::Expired => "Authorization code expired: codes are valid for 10 minutes",
+        CodeProblem::OtherClient => "Authorization code was issued to another client",
+        CodeProblem::RedirectMismatch => {
+            "redirect_uri does not match the one used in the authorization request"
+        }
+        // The Academy's authorize takes no PKCE challenge, so no code carries one.
+        CodeProblem::VerifierMissing | CodeProblem::VerifierMismatch => {
+            "Invalid authorization code: it is unknown or was already used"
+        }
+    }
+}
+
 /// The token answer: lifetimes in minutes, no `token_type`, no `scope` (spec §1.3).
-fn token_answer(c: &Connection, access_ttl: Millis, refresh_ttl: Millis) -> Response {
+fn token_answer(c: &crate::authz::IssuedToken<Grant>, life: Lifetimes) -> Response {
+    let minutes = |ttl: Option<Millis>| ttl.unwrap_or(0) / MINUTE;
     Response::json(
         200,
         &json!({
-            "access_token": c.access_token,
-            "expires_in": access_ttl / MINUTE,
-            "refresh_token": c.refresh_token,
-            "refresh_expires_in": refresh_ttl / MINUTE,
+            "access_token": c.access,
+            "expires_in": minutes(life.access),
+            "refresh_token": c.refresh,
+            "refresh_expires_in": minutes(life.refresh.flatten()),
         }),
     )
     .no_store()
