@@ -3,8 +3,11 @@
 // under the field they belong to.
 
 use super::endpoints::method_class;
+use super::workbench::Workbench;
 use crate::catalog::{carries_body, Draft, Endpoint, In, Kind, Problem};
 use crate::providers::Provider;
+use crate::types::Scope;
+use crate::ui::state::ScopeRequest;
 use crate::wire::Method;
 use leptos::prelude::*;
 
@@ -139,7 +142,7 @@ fn body_field(
 }
 
 /// The heading: the endpoint's method, title, full URL, help and scope; or the custom request.
-pub fn builder_head(p: &Provider, endpoint: Option<Endpoint>) -> impl IntoView {
+fn builder_head(p: &Provider, endpoint: Option<Endpoint>) -> impl IntoView {
     match endpoint {
         Some(e) => view! {
             <h3 id="endpoint-title"><span class=method_class(e.method)>{e.method.as_str()}</span>" "{e.title}</h3>
@@ -158,7 +161,7 @@ pub fn builder_head(p: &Provider, endpoint: Option<Endpoint>) -> impl IntoView {
 
 /// Fields and body for the draft: an endpoint's, or a custom request's (whose method decides
 /// whether a body goes).
-pub fn builder_fields(
+fn builder_fields(
     endpoint: Option<Endpoint>,
     draft: RwSignal<Draft>,
     problems: RwSignal<Vec<Problem>>,
@@ -174,5 +177,59 @@ pub fn builder_fields(
             {move || draft.with(|d| carries_body(d.method)).then(|| body_field(None, draft, problems))}
         }
         .into_any(),
+    }
+}
+
+/// The request form for the workbench's draft, with its warnings and actions.
+#[component]
+pub fn Builder(bench: Workbench) -> impl IntoView {
+    let ScopeRequest(want_scope) = expect_context::<ScopeRequest>();
+    let Workbench {
+        draft,
+        problems,
+        scope_warning,
+        reveal,
+        curl,
+        ..
+    } = bench;
+    let sending = bench.sending();
+    move || {
+        let p = bench.provider.get()?;
+        let e = bench
+            .endpoint
+            .get()
+            .filter(|_| !draft.with(|d| d.is_custom()));
+        Some(view! {
+            <form class="builder" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); bench.submit(); } novalidate>
+                {builder_head(&p, e)}
+                {builder_fields(e, draft, problems)}
+                {move || scope_warning.get().map(|(text, needed)| view! {
+                    <div class="banner warn-box" role="alert" id="scope-warning">
+                        <p>{text}</p>
+                        <button type="button" class="small" on:click=move |_| want_scope.set(Some(Scope::new(needed)))>
+                            {format!("Add {needed} to the scopes above")}
+                        </button>
+                    </div>
+                })}
+                {move || (!problems.with(Vec::is_empty)).then(|| view! {
+                    <p class="banner error" role="alert" id="request-problems">"Not sent: fix the fields marked below each."</p>
+                })}
+                {move || bench.scopes.with(Option::is_none).then(|| view! {
+                    <p class="banner info">"Not signed in: requests go out without credentials. Authorize (or enter your API key) first."</p>
+                })}
+                <div class="actions">
+                    <button id="send" type="submit" class="primary" disabled=move || sending.get()>
+                        {move || if sending.get() { "Sending…" } else if scope_warning.with(Option::is_some) { "Send anyway" } else { "Send" }}
+                    </button>
+                    <button id="copy-curl" type="button" on:click=move |_| bench.copy_curl()>"Copy as curl"</button>
+                    <label class="chip-check">
+                        <input id="curl-reveal" type="checkbox" prop:checked=move || reveal.get()
+                            on:change=move |ev| reveal.set(event_target_checked(&ev))/>
+                        "include credentials"
+                    </label>
+                </div>
+                {move || curl.get().map(|c| view! { <pre class="raw" id="curl" tabindex="0">{c}</pre> })}
+            </form>
+        })
     }
 }
