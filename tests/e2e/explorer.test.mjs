@@ -265,3 +265,38 @@ test('a request draft survives a re-authorization round trip', async () => {
   assert.equal(r.status, 200);
   assert.equal(r.json.name, 'My draft');
 });
+
+test('the explorer sends exactly the URL it shows (gloo-net, the browser\'s URL parser)', async () => {
+  const { page, requests } = await fresh();
+  await academyV1(page);
+  // A catalog call with a query: no stray '&' (gloo issue #498) and nothing re-encoded.
+  await pick(page, 'movies.list');
+  await page.fill('#param-page', '2');
+  await send(page);
+  // A custom URL with characters the browser percent-encodes on its own.
+  await page.click('#custom-request');
+  await page.fill('#custom-url', `${rig.sandbox.url}/api/v1/genres?page=1&note=café"<x>'&x=a|b^`);
+  await send(page);
+  await page.click('.history-box > summary');
+  const shown = await page.$$eval('.history-url', (e) => e.map((x) => x.textContent));
+  const logged = await page.$$eval('.log-entry[data-step="api"] .log-title', (e) => e.map((x) => x.textContent.replace(/^GET /, '')));
+  const sent = requests
+    .filter((r) => r.url.includes('/proxy/sandbox/api/v1/') && r.method === 'GET' && !r.url.endsWith('/about'))
+    .map((r) => r.url.replace(/^.*\/proxy\/sandbox/, ''));
+  assert.deepEqual(sent, ['/api/v1/movies?page=2', '/api/v1/genres?page=1&note=caf%C3%A9%22%3Cx%3E%27&x=a|b^']);
+  assert.deepEqual(shown, [...sent].reverse(), 'the history shows what went');
+  assert.deepEqual(logged.map((u) => u.replace(rig.sandbox.url, '')).reverse(), sent, 'the flow log (newest first) shows what went');
+});
+
+test('a deep link opens its endpoint, and picking one gives it an address', async () => {
+  const { page } = await fresh();
+  await page.goto(`${rig.app.url}explore/sandbox-academy-v1/genres.list`);
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.waitForFunction(() => document.querySelector('[data-endpoint="genres.list"]')?.getAttribute('aria-pressed') === 'true');
+  assert.match(await page.textContent('[data-testid="status-chip"]'), /v1/);
+  await pick(page, 'people.search');
+  await page.waitForURL((u) => u.pathname === '/explore/sandbox-academy-v1/people.search');
+  await page.reload();
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.waitForFunction(() => document.querySelector('[data-endpoint="people.search"]')?.getAttribute('aria-pressed') === 'true');
+});
