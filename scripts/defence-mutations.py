@@ -2,7 +2,8 @@
 import subprocess, sys, pathlib
 root = pathlib.Path('/work/main')
 M = [
- ("F1 paths", "proxy/src/secrets.rs", "r.upstream == call.upstream && r.token_paths.iter().any(|p| p == call.path)", "r.upstream == call.upstream", "the_secret_reaches_only_posts_to_declared_token_paths"),
+ ("F1 paths", "proxy/src/secrets.rs", "(r.token_paths.iter().any(|p| p == call.path)\n                    || r.auth_paths.iter().any(|p| p == call.path))", "true", "the_secret_reaches_only_posts_to_declared_token_paths"),
+ ("F1 no grant at an auth path", "proxy/src/secrets.rs", "        if let Some(g) = grants.pop() {\n            return Err(ProxyError::GrantAtAuthPath(g));\n        }\n", "", "an_auth_path_gets_the_secret_but_never_grants_a_token"),
  ("F1 POST only", "proxy/src/secrets.rs", "    if call.method != Method::POST {\n        return Ok(None);\n    }\n", "", "the_secret_reaches_only_posts_to_declared_token_paths"),
  ("F1 grants", "proxy/src/secrets.rs", "if !grant.as_ref().is_ok_and(|g| rule.grants.contains(g)) {", "if false {", "client_credentials_gets_the_secret_only_when_the_rule_names_it"),
  ("F1 basic encoding", "proxy/src/secrets.rs", "let pair = format!(\"{}:{}\", encode(client_id), encode(secret));", "let pair = format!(\"{client_id}:{secret}\"); let _ = encode;", "the_secret_is_placed_as_the_provider_expects"),

@@ -14,17 +14,21 @@ pub const REQUIRED_HEADER: &str = "x-handshake-proxy";
 
 const AFTER_HELP: &str = "\
 SECRETS
-  --secret UPSTREAM:CLIENT_ID=ENV_VAR,path=PATH[,path=PATH...][,auth=post|basic][,grant=GRANT...]
+  --secret UPSTREAM:CLIENT_ID=ENV_VAR,path=PATH[,path=PATH...][,auth_path=PATH...][,auth=post|basic][,grant=GRANT...]
   The secret is read from the environment variable ENV_VAR (never from the command line). It is
   added only to POST requests to the listed paths (as they appear after /proxy/UPSTREAM), only
   for a request whose client_id is CLIENT_ID, and only for the grants listed (default:
   grant=authorization_code,grant=refresh_token; add grant=client_credentials to allow that one).
   auth=post (default) puts client_secret beside client_id (JSON body, form body or query
   string); auth=basic sends `Authorization: Basic` (RFC 6749 §2.3.1) instead.
+  auth_path=PATH names an endpoint that authenticates the client without granting a token
+  (pushed authorization requests, introspection, revocation, device authorization): POSTs there
+  get the secret only when they carry no grant_type.
   Examples:
     --secret academy:my-client=ACADEMY_SECRET,path=/api/v2/token,path=/api/v2/refresh
     --secret metamaps:my-uid=METAMAPS_SECRET,path=/oauth/token
     --secret corp:app=CORP_SECRET,path=/oauth2/token,auth=basic
+    --secret op:app=OP_SECRET,path=/token,auth_path=/request,auth_path=/token/introspection,auth=basic
 
 Every forwarded request must carry the header `X-Handshake-Proxy: 1`. Cookie, Origin, Referer,
 hop-by-hop and forwarding headers are stripped; redirects are not followed; TRACE and CONNECT are
@@ -183,6 +187,8 @@ struct FileSecret {
     env: String,
     #[serde(default)]
     token_paths: Vec<String>,
+    #[serde(default)]
+    auth_paths: Vec<String>,
     auth: Option<String>,
     grants: Option<Vec<String>>,
 }
@@ -194,6 +200,7 @@ pub struct SecretSpec {
     pub client_id: String,
     pub env: String,
     pub token_paths: Vec<String>,
+    pub auth_paths: Vec<String>,
     pub auth: ClientAuth,
     pub grants: Vec<Grant>,
 }
@@ -210,28 +217,38 @@ pub fn parse_secret_flag(text: &str) -> Result<SecretSpec, String> {
     let (client_id, env) = rest
         .rsplit_once('=')
         .ok_or_else(|| bad("expected UPSTREAM:CLIENT_ID=ENV_VAR,path=PATH"))?;
-    let (mut paths, mut auth, mut grants) = (Vec::new(), None, Vec::new());
+    let (mut paths, mut auth_paths, mut auth, mut grants) =
+        (Vec::new(), Vec::new(), None, Vec::new());
     for option in parts {
         match option.split_once('=') {
             Some(("path", p)) => paths.push(p.to_string()),
+            Some(("auth_path", p)) => auth_paths.push(p.to_string()),
             Some(("auth", a)) => auth = Some(a.to_string()),
             Some(("grant", g)) => grants.push(g.to_string()),
             _ => {
                 return Err(bad(&format!(
-                    "unknown option {option:?}: use path=, auth= or grant="
+                    "unknown option {option:?}: use path=, auth_path=, auth= or grant="
                 )))
             }
         }
     }
     let grants = (!grants.is_empty()).then_some(grants);
-    secret_spec(upstream, client_id, env, paths, auth.as_deref(), grants).map_err(|e| bad(&e))
+    secret_spec(
+        upstream,
+        client_id,
+        env,
+        (paths, auth_paths),
+        auth.as_deref(),
+        grants,
+    )
+    .map_err(|e| bad(&e))
 }
 
 fn secret_spec(
     upstream: &str,
     client_id: &str,
     env: &str,
-    token_paths: Vec<String>,
+    (token_paths, auth_paths): (Vec<String>, Vec<String>),
     auth: Option<&str>,
     grants: Option<Vec<String>>,
 ) -> Result<SecretSpec, String> {
@@ -244,8 +261,14 @@ fn secret_spec(
              (as they appear after /proxy/{upstream}); no path means no request gets it"
         ));
     }
-    for path in &token_paths {
+    for path in token_paths.iter().chain(&auth_paths) {
         check_token_path(path)?;
+    }
+    if let Some(both) = auth_paths.iter().find(|p| token_paths.contains(p)) {
+        return Err(format!(
+            "{both:?} is both a token path and an auth_path: a token path checks the grant, \
+             an auth_path refuses every grant; name it once"
+        ));
     }
     let auth = match auth {
         None => ClientAuth::Post,
@@ -269,6 +292,7 @@ fn secret_spec(
         client_id: client_id.to_string(),
         env: env.to_string(),
         token_paths,
+        auth_paths,
         auth,
         grants,
     })
@@ -343,7 +367,7 @@ impl Cli {
                     &s.upstream,
                     &s.client_id,
                     &s.env,
-                    s.token_paths,
+                    (s.token_paths, s.auth_paths),
                     s.auth.as_deref(),
                     s.grants,
                 )
@@ -379,6 +403,7 @@ impl Cli {
                 client_id: spec.client_id,
                 secret: Secret::new(value),
                 token_paths: spec.token_paths,
+                auth_paths: spec.auth_paths,
                 auth: spec.auth,
                 grants: spec.grants,
             });
@@ -618,6 +643,7 @@ mod tests {
                 client_id: "app".into(),
                 env: "ENV".into(),
                 token_paths: vec!["/oauth2/token".into(), "/oauth2/refresh".into()],
+                auth_paths: Vec::new(),
                 auth: ClientAuth::Basic,
                 grants: vec![Grant::ClientCredentials],
             }
@@ -629,6 +655,11 @@ mod tests {
         );
         assert_eq!(plain.auth, ClientAuth::Post);
         assert_eq!(plain.grants, Grant::DEFAULT);
+        let op = parse_secret_flag("op:app=ENV,path=/token,auth_path=/request,auth_path=/revoke")
+            .unwrap();
+        assert_eq!(op.auth_paths, vec!["/request", "/revoke"]);
+        let e = parse_secret_flag("op:app=ENV,path=/token,auth_path=/token").unwrap_err();
+        assert!(e.contains("both a token path and an auth_path"), "{e}");
         // No default of "every path".
         let e = parse_secret_flag("a:id=ENV").unwrap_err();
         assert!(e.contains("no token path"), "{e}");

@@ -30,6 +30,8 @@ pub enum ProxyError {
         client_id: String,
         allowed: String,
     },
+    /// A `grant_type` sent to an authentication-only path (PAR, introspection, revocation).
+    GrantAtAuthPath(String),
     /// The rule says client_secret_post but the client named itself in a Basic header.
     ClientAuthMismatch(String),
     UnreadableTokenRequest(String),
@@ -52,7 +54,7 @@ impl ProxyError {
         use ProxyError::*;
         match self {
             OriginRefused(_) | NoOrigin | InfoNeedsOrigin | MissingHeader => StatusCode::FORBIDDEN,
-            GrantNotAllowed { .. } => StatusCode::FORBIDDEN,
+            GrantNotAllowed { .. } | GrantAtAuthPath(_) => StatusCode::FORBIDDEN,
             NotFound | UnknownUpstream { .. } => StatusCode::NOT_FOUND,
             MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             BadPath(_) | ClientIdTwice(_) | GrantTwice | ClientAuthMismatch(_) => {
@@ -85,6 +87,7 @@ impl ProxyError {
             ClientIdTwice(_) => "client_id_twice",
             GrantTwice => "grant_type_twice",
             GrantNotAllowed { .. } => "grant_not_allowed",
+            GrantAtAuthPath(_) => "grant_at_auth_path",
             ClientAuthMismatch(_) => "client_auth_mismatch",
             UnreadableTokenRequest(_) => "unreadable_token_request",
             UpstreamTimeout { .. } => "upstream_timeout",
@@ -132,6 +135,10 @@ impl ProxyError {
             GrantNotAllowed { grant, client_id, allowed } => format!(
                 "the proxy holds the secret of {client_id} for {allowed} only, not for grant_type {grant} \
                  (add grant={grant} to its --secret rule to allow it)"
+            ),
+            GrantAtAuthPath(grant) => format!(
+                "this path is declared for client authentication only (auth_path=), where no token \
+                 is granted; grant_type {grant} belongs at a token path"
             ),
             ClientAuthMismatch(id) => format!(
                 "the proxy sends the secret of {id} as client_secret_post: name the client with \

@@ -92,6 +92,10 @@ pub struct SecretRule {
     pub secret: Secret,
     /// Paths after `/proxy/<upstream>`, matched exactly as received.
     pub token_paths: Vec<String>,
+    /// Endpoints that authenticate the client but grant no token (RFC 9126 PAR, RFC 7662
+    /// introspection, RFC 7009 revocation, RFC 8628 device authorization): the secret goes to
+    /// a POST there only when it carries no `grant_type` at all.
+    pub auth_paths: Vec<String>,
     pub auth: ClientAuth,
     pub grants: Vec<Grant>,
 }
@@ -103,6 +107,7 @@ impl SecretRule {
             "upstream": self.upstream,
             "client_id": self.client_id,
             "token_paths": self.token_paths,
+            "auth_paths": self.auth_paths,
             "auth": self.auth.name(),
             "grants": self.grants.iter().map(|g| g.name()).collect::<Vec<_>>(),
         })
@@ -190,7 +195,11 @@ pub fn inject<'a>(
     }
     let candidates: Vec<&SecretRule> = rules
         .iter()
-        .filter(|r| r.upstream == call.upstream && r.token_paths.iter().any(|p| p == call.path))
+        .filter(|r| {
+            r.upstream == call.upstream
+                && (r.token_paths.iter().any(|p| p == call.path)
+                    || r.auth_paths.iter().any(|p| p == call.path))
+        })
         .collect();
     if candidates.is_empty() {
         return Ok(None);
@@ -246,6 +255,14 @@ pub fn inject<'a>(
         return Err(ProxyError::GrantTwice);
     }
     let named = |key: &str| query.iter().any(|(k, _)| k == key) || !body.values(key).is_empty();
+    if !rule.token_paths.iter().any(|p| p == call.path) {
+        // An authentication-only endpoint: a grant sent there would get the secret without
+        // the grant check, so any grant_type is refused.
+        if let Some(g) = grants.pop() {
+            return Err(ProxyError::GrantAtAuthPath(g));
+        }
+        return place(rule, call, query, body, carrier).map(Some);
+    }
     // Dialects without grant_type (the PHP-style API) are read by what they send.
     let grant = match grants.pop() {
         Some(g) => Grant::parse(&g).ok_or(g),
@@ -265,7 +282,17 @@ pub fn inject<'a>(
                 .join(", "),
         });
     }
+    place(rule, call, query, body, carrier).map(Some)
+}
 
+/// Puts the secret where the rule says: beside `client_id`, or as HTTP Basic.
+fn place<'a>(
+    rule: &'a SecretRule,
+    call: &TokenCall,
+    query: Vec<(String, String)>,
+    body: BodyParams,
+    carrier: Carrier,
+) -> Result<Injection<'a>, ProxyError> {
     let secret = rule.secret.expose();
     let keep =
         |k: &str| k != "client_secret" && (rule.auth == ClientAuth::Post || k != "client_id");
@@ -305,12 +332,12 @@ pub fn inject<'a>(
         }
         (ClientAuth::Post, _) => None,
     };
-    Ok(Some(Injection {
+    Ok(Injection {
         rule,
         query: query_out,
         body: body_out,
         authorization,
-    }))
+    })
 }
 
 impl BodyParams {
@@ -412,6 +439,7 @@ mod tests {
             client_id: "app".into(),
             secret: Secret::new("s3cr3t".into()),
             token_paths: vec!["/token".into()],
+            auth_paths: vec!["/par".into()],
             auth,
             grants: Grant::DEFAULT.to_vec(),
         }
@@ -657,6 +685,58 @@ mod tests {
         )
         .unwrap()
         .is_some());
+    }
+
+    #[test]
+    fn an_auth_path_gets_the_secret_only_without_a_grant() {
+        let rules = [rule(ClientAuth::Basic)];
+        let form = headers("application/x-www-form-urlencoded");
+        let par = run(
+            &rules,
+            Method::POST,
+            "/par",
+            None,
+            &form,
+            "client_id=app&response_type=code&scope=openid",
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(
+            par.authorization.as_deref(),
+            Some(format!("Basic {}", basic_credentials("app", "s3cr3t")).as_str())
+        );
+        assert_eq!(&par.body[..], b"response_type=code&scope=openid");
+        // A token request sent to the auth path would skip the grant check: refused.
+        for grant in ["client_credentials", "authorization_code"] {
+            let sneaky = run(
+                &rules,
+                Method::POST,
+                "/par",
+                None,
+                &form,
+                &format!("client_id=app&grant_type={grant}"),
+            );
+            assert!(
+                matches!(&sneaky, Err(ProxyError::GrantAtAuthPath(g)) if g == grant),
+                "{sneaky:?}"
+            );
+        }
+        // Still only POSTs, still only the declared path.
+        assert!(run(
+            &rules,
+            Method::GET,
+            "/par",
+            Some("client_id=app"),
+            &form,
+            ""
+        )
+        .unwrap()
+        .is_none());
+        assert!(
+            run(&rules, Method::POST, "/par/x", None, &form, "client_id=app")
+                .unwrap()
+                .is_none()
+        );
     }
 
     #[test]

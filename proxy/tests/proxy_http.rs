@@ -399,6 +399,56 @@ async fn client_credentials_gets_the_secret_only_when_the_rule_names_it() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_auth_path_gets_the_secret_but_never_grants_a_token() {
+    let up = start_upstream().await;
+    let proxy = standard(
+        &up,
+        &[
+            "--secret",
+            "up:client-1=HANDSHAKE_TEST_SECRET,path=/token,auth_path=/request,auth=basic",
+        ],
+    );
+    // A pushed authorization request (RFC 9126) authenticates the client like a token call.
+    let resp = call(&proxy, Method::POST, "/proxy/up/request")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("client_id=client-1&response_type=code&scope=openid")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let pushed = up.last();
+    assert_eq!(pushed.body, "response_type=code&scope=openid");
+    let expected = base64::engine::general_purpose::STANDARD.encode(format!("client-1:{SECRET}"));
+    assert_eq!(
+        pushed.header("authorization"),
+        Some(format!("Basic {expected}").as_str())
+    );
+    // A grant sent there would skip the grant check (client_credentials is not allowed).
+    let before = up.seen().len();
+    for grant in ["client_credentials", "authorization_code"] {
+        let resp = call(&proxy, Method::POST, "/proxy/up/request")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!("client_id=client-1&grant_type={grant}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(error_code(resp).await, (403, "grant_at_auth_path".into()));
+    }
+    assert_eq!(up.seen().len(), before, "refused before the upstream");
+    let info: Value = call(&proxy, Method::GET, "/proxy/_info")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        info["secrets"][0]["auth_paths"],
+        serde_json::json!(["/request"])
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_secret_is_placed_as_the_provider_expects() {
     let up = start_upstream().await;
     let proxy = standard(
