@@ -137,6 +137,18 @@ secret_string!(
     /// An API key sent in a header (Academy v1's `x-api-key`).
     ApiKey
 );
+secret_string!(
+    /// OpenID Connect Core §2: the ID token (a signed JWT about the user's authentication).
+    IdToken
+);
+secret_string!(
+    /// RFC 8628 §3.2: the device code the client polls with.
+    DeviceCode
+);
+public_string!(
+    /// OpenID Connect Core §3.1.2.1: the value binding an id_token to this sign-in.
+    Nonce
+);
 
 /// RFC 7636 §4.1: the code verifier. Not `Clone`: it is spent by the token request.
 #[derive(PartialEq, Eq, Serialize, Deserialize)]

@@ -26,6 +26,9 @@ fn record(state: &str) -> FlowRecord {
         redirect_uri: "http://127.0.0.1/callback".into(),
         scopes: vec![],
         created_at: 0.0,
+        nonce: None,
+        issuer: None,
+        dpop: false,
     }
 }
 
@@ -47,7 +50,8 @@ proptest! {
         let params = parse_callback(&query, &fragment);
         let _ = validate_callback(&params, Lookup::Pending(record("s")), now, StateRule::Required);
         let _ = validate_callback(&params, Lookup::Unknown, now, StateRule::IfPresent);
-        let _ = check_issuer(params.issuer.as_deref(), None, "https://a.example/authorize");
+        let _ = check_issuer(params.issuer.as_deref(), None, false, "https://a.example/authorize");
+        let _ = check_issuer(params.issuer.as_deref(), Some("https://a.example"), true, "");
     }
 
     #[test]

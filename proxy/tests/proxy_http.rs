@@ -1154,7 +1154,7 @@ async fn info_answers_allowed_origins_only() {
         body,
         json!({"upstreams": ["up"], "secrets": [{
             "upstream": "up", "client_id": "client-1", "token_paths": ["/token", "/refresh"],
-            "auth": "client_secret_post", "grants": ["authorization_code", "refresh_token"],
+            "auth_paths": [], "auth": "client_secret_post", "grants": ["authorization_code", "refresh_token"],
         }]})
     );
     assert!(!proxy.log().contains(SECRET));

@@ -2,7 +2,7 @@
 // pending request this tab stored. Any doubt about `state` stops the flow before a token request.
 
 use super::FlowError;
-use crate::types::{AuthCode, ClientId, PkceVerifier, ProviderId, Scope, State};
+use crate::types::{AuthCode, ClientId, Nonce, PkceVerifier, ProviderId, Scope, State};
 use serde::{Deserialize, Serialize};
 
 /// The pending authorization request, stored per attempt and used once.
@@ -16,6 +16,15 @@ pub struct FlowRecord {
     pub scopes: Vec<Scope>,
     /// Milliseconds since the epoch when the user left for the provider.
     pub created_at: f64,
+    /// OpenID Connect: the nonce the ID token must carry back.
+    #[serde(default)]
+    pub nonce: Option<Nonce>,
+    /// RFC 9700 §4.4: the issuer this sign-in went to; the answer is taken only from it.
+    #[serde(default)]
+    pub issuer: Option<String>,
+    /// RFC 9449: the code is exchanged with a DPoP proof.
+    #[serde(default)]
+    pub dpop: bool,
 }
 
 /// A pending request may be completed within this time.
@@ -81,6 +90,8 @@ pub fn parse_callback(query: &str, fragment: &str) -> CallbackParams {
 }
 
 /// What this tab knows about the state that came back.
+// One per callback, moved once: boxing the record would buy nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Lookup {
     Pending(FlowRecord),
     /// A record with this state was already used: a reload or a replayed callback.
@@ -202,26 +213,37 @@ pub fn parse_pasted(text: &str) -> Result<CallbackParams, FlowError> {
     })
 }
 
-/// RFC 9207: an `iss` in the answer must name the provider this tab asked (mix-up defence).
-/// Without a configured issuer, the origin of the authorize endpoint stands in for it.
+/// RFC 9207: an `iss` in the answer must name the provider this tab asked (mix-up defence);
+/// a provider that always sends it (`required`) is not believed without it. Without a
+/// configured issuer, the origin of the authorize endpoint stands in for it.
 pub fn check_issuer(
     received: Option<&str>,
     expected_issuer: Option<&str>,
+    required: bool,
     authorize_url: &str,
 ) -> Result<(), FlowError> {
-    let Some(received) = received else {
-        return Ok(());
-    };
     let expected = match expected_issuer {
-        Some(i) => i.trim_end_matches('/').to_string(),
+        Some(i) => i.to_string(),
         None => crate::url::HttpUrl::parse(authorize_url)
             .map(|u| u.origin())
             .unwrap_or_default(),
     };
-    let received_norm = received.trim_end_matches('/');
-    if received_norm == expected
-        || (expected_issuer.is_none() && received_norm.starts_with(&format!("{expected}/")))
-    {
+    let Some(received) = received else {
+        return if required {
+            Err(FlowError::IssuerMissing { expected })
+        } else {
+            Ok(())
+        };
+    };
+    // RFC 9207 §2.4: compared as strings; a configured issuer must match exactly.
+    let matches = match expected_issuer {
+        Some(i) => received == i,
+        None => {
+            let r = received.trim_end_matches('/');
+            r == expected || r.starts_with(&format!("{expected}/"))
+        }
+    };
+    if matches {
         return Ok(());
     }
     Err(FlowError::IssuerMismatch {
@@ -243,6 +265,9 @@ mod tests {
             redirect_uri: "http://127.0.0.1:8080/callback".into(),
             scopes: vec!["connect".into()],
             created_at,
+            nonce: None,
+            issuer: None,
+            dpop: false,
         }
     }
 
@@ -424,16 +449,18 @@ mod tests {
 
     #[test]
     fn issuer_must_match_when_sent() {
-        assert!(check_issuer(None, None, "https://a.example/oauth/authorize").is_ok());
+        assert!(check_issuer(None, None, false, "https://a.example/oauth/authorize").is_ok());
         assert!(check_issuer(
             Some("https://a.example"),
             None,
+            false,
             "https://a.example/oauth/authorize"
         )
         .is_ok());
         assert!(check_issuer(
             Some("https://a.example/tenant"),
             None,
+            false,
             "https://a.example/oauth/authorize"
         )
         .is_ok());
@@ -441,6 +468,7 @@ mod tests {
             check_issuer(
                 Some("https://evil.example"),
                 None,
+                false,
                 "https://a.example/oauth/authorize"
             )
             .unwrap_err()
@@ -450,6 +478,29 @@ mod tests {
         assert!(check_issuer(
             Some("https://a.example/other"),
             Some("https://a.example/tenant"),
+            false,
+            ""
+        )
+        .is_err());
+        // A provider that always names itself is not believed without it (RFC 9207 §2.4).
+        assert_eq!(
+            check_issuer(None, Some("https://a.example"), true, "")
+                .unwrap_err()
+                .code(),
+            "issuer_missing"
+        );
+        assert!(check_issuer(
+            Some("https://a.example"),
+            Some("https://a.example"),
+            true,
+            ""
+        )
+        .is_ok());
+        // A configured issuer is compared exactly: no trailing-slash leniency.
+        assert!(check_issuer(
+            Some("https://a.example/"),
+            Some("https://a.example"),
+            true,
             ""
         )
         .is_err());

@@ -41,7 +41,37 @@ pub enum FlowError {
         received: String,
         expected: String,
     },
+    /// RFC 9207 §2.4: the provider always names itself (`iss`), and this answer does not.
+    IssuerMissing {
+        expected: String,
+    },
+    /// The provider's issuer changed (edited or rediscovered) while the sign-in was away.
+    IssuerChanged {
+        bound: String,
+        now: String,
+    },
     UnknownProvider(String),
+    /// RFC 9126: the pushed authorization request was refused.
+    ParRefused {
+        status: u16,
+        code: String,
+        description: Option<String>,
+    },
+
+    // OpenID Connect Core §3.1.3.7: an id_token check failed (which one, and why).
+    IdTokenInvalid {
+        check: String,
+        detail: String,
+    },
+    /// RFC 9449: the provider bound the token to a DPoP key this sign-in did not offer.
+    DpopNotRequested,
+    /// The tab's DPoP key could not be made or used.
+    DpopKey(String),
+
+    // RFC 8628: the device authorization grant.
+    DeviceExpired,
+    /// A provider endpoint this step needs is not configured.
+    NoEndpoint(&'static str),
 
     // The token endpoint (RFC 6749 §5.1, §5.2), for a code exchange or a refresh.
     Network {
@@ -108,7 +138,15 @@ impl FlowError {
             PasteNoAnswer => "paste_no_answer".into(),
             PasteNotACode | PasteJsonWithoutCode => "paste_unreadable".into(),
             IssuerMismatch { .. } => "issuer_mismatch".into(),
+            IssuerMissing { .. } => "issuer_missing".into(),
+            IssuerChanged { .. } => "issuer_changed".into(),
             UnknownProvider(_) => "unknown_provider".into(),
+            ParRefused { code, .. } => format!("par_refused:{code}"),
+            IdTokenInvalid { check, .. } => format!("id_token_invalid:{check}"),
+            DpopNotRequested => "dpop_not_requested".into(),
+            DpopKey(_) => "dpop_key".into(),
+            DeviceExpired => "device_expired".into(),
+            NoEndpoint(which) => format!("no_endpoint:{which}"),
             Network { refresh: false, .. } => "token_network".into(),
             Network { refresh: true, .. } => "refresh_network".into(),
             TokenRefused { code, .. } => format!("token_error:{code}"),

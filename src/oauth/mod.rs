@@ -1,10 +1,16 @@
-// The OAuth2 protocol as pure steps: state and PKCE, authorize URL, callback validation,
-// token request and answer, refresh and revoke. Inputs in, a value or a typed error out; no
+// The OAuth2 protocol as pure steps: state and PKCE, authorize URL (or a pushed request),
+// callback validation, token request and answer, refresh, revoke, introspection, the device
+// grant, ID token checks, JWS and DPoP proofs. Inputs in, a value or a typed error out; no
 // I/O, clock or randomness inside (they are passed in).
 
 pub mod authorize;
 pub mod callback;
+pub mod device;
+pub mod dpop;
 mod error;
+pub mod id_token;
+pub mod introspect;
+pub mod jws;
 pub mod jwt;
 pub mod pkce;
 pub mod refresh;

@@ -46,6 +46,7 @@ mod tests {
             refresh_expires_at: refresh_expires_ms,
             scope: None,
             obtained_at: 0.0,
+            id_token: None,
         }
     }
 

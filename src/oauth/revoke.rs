@@ -1,8 +1,8 @@
 // Step 5: ending a grant. The Academy's `/invalidate` is a call with the access token;
 // RFC 7009 providers (Doorkeeper) take `token=…` in a form, refresh token first.
 
-use super::token::{ClientAuth, TokenSet};
-use crate::providers::{Provider, RevokeStyle};
+use super::token::{client_request, ClientAuth, TokenSet};
+use crate::providers::{BodyEncoding, Provider, RevokeStyle};
 use crate::wire::HttpRequest;
 
 /// The requests that end this grant, in order; empty when the provider has no revoke endpoint.
@@ -32,16 +32,13 @@ pub fn revoke_requests(
             tokens_to_revoke
                 .into_iter()
                 .map(|(token, hint)| {
-                    let mut form = form_urlencoded::Serializer::new(String::new());
-                    form.append_pair("token", token);
-                    form.append_pair("token_type_hint", hint);
-                    form.append_pair("client_id", client.client_id.as_str());
-                    if let Some(secret) = client.client_secret {
-                        form.append_pair("client_secret", secret.expose());
-                    }
-                    HttpRequest::new(endpoint.method, endpoint.url.clone())
-                        .header("Accept", "application/json")
-                        .body("application/x-www-form-urlencoded", form.finish())
+                    client_request(
+                        provider,
+                        client,
+                        BodyEncoding::Form,
+                        (endpoint.method, &endpoint.url),
+                        &[("token", token), ("token_type_hint", hint)],
+                    )
                 })
                 .collect()
         }
@@ -66,6 +63,7 @@ mod tests {
             refresh_expires_at: None,
             scope: None,
             obtained_at: 0.0,
+            id_token: None,
         }
     }
 
@@ -110,8 +108,8 @@ mod tests {
         assert_eq!(
             bodies,
             [
-                "token=rt-1&token_type_hint=refresh_token&client_id=c",
-                "token=at-1&token_type_hint=access_token&client_id=c"
+                "token=rt-1&client_id=c&token_type_hint=refresh_token",
+                "token=at-1&client_id=c&token_type_hint=access_token"
             ]
         );
         assert!(reqs

@@ -2,9 +2,9 @@
 // answer (§5.1, §5.2), including the Academy's minutes and Make's `error.message` shape.
 
 use super::{FlowError, ProviderSaid};
-use crate::providers::{BodyEncoding, Provider};
+use crate::providers::{BodyEncoding, ClientAuthMethod, Provider};
 use crate::types::{
-    AccessToken, AuthCode, ClientId, ClientSecret, PkceVerifier, RefreshToken, Scope,
+    AccessToken, AuthCode, ClientId, ClientSecret, IdToken, PkceVerifier, RefreshToken, Scope,
 };
 use crate::wire::{HttpRequest, HttpResponse, Method};
 use serde::{Deserialize, Serialize};
@@ -29,11 +29,28 @@ pub struct TokenSet {
     /// Granted scopes when the answer names them (RFC 6749 §5.1), else `None`.
     pub scope: Option<Vec<Scope>>,
     pub obtained_at: f64,
+    /// OpenID Connect Core §3.1.3.3: the ID token, when the answer has one.
+    #[serde(default)]
+    pub id_token: Option<IdToken>,
+}
+
+impl TokenSet {
+    /// RFC 9449 §5: whether the access token is bound to a DPoP key (`token_type` DPoP).
+    pub fn is_dpop(&self) -> bool {
+        self.token_type
+            .as_deref()
+            .is_some_and(|t| t.eq_ignore_ascii_case("dpop"))
+    }
 }
 
 /// Encodes parameters the way the provider wants them: JSON body, form body or POST query.
-fn encode(provider: &Provider, method: Method, url: &str, params: &[(&str, &str)]) -> HttpRequest {
-    match provider.token_body {
+fn encode(
+    encoding: BodyEncoding,
+    method: Method,
+    url: &str,
+    params: &[(&str, &str)],
+) -> HttpRequest {
+    match encoding {
         BodyEncoding::Json => {
             let object: serde_json::Map<String, serde_json::Value> = params
                 .iter()
@@ -65,10 +82,56 @@ fn encode(provider: &Provider, method: Method, url: &str, params: &[(&str, &str)
     }
 }
 
-fn with_client<'a>(params: &mut Vec<(&'a str, &'a str)>, client: &ClientAuth<'a>) {
-    params.push(("client_id", client.client_id.as_str()));
-    if let Some(secret) = client.client_secret {
-        params.push(("client_secret", secret.expose()));
+/// RFC 6749 §2.3.1: the id and the secret each form-encoded, joined by ':', then base64.
+pub fn basic_credentials(client_id: &str, secret: &str) -> String {
+    use base64::Engine;
+    let encode = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+    base64::engine::general_purpose::STANDARD.encode(format!(
+        "{}:{}",
+        encode(client_id),
+        encode(secret)
+    ))
+}
+
+/// A request to one of the provider's endpoints that authenticates the client as the provider
+/// says (RFC 6749 §2.3.1): `Authorization: Basic`, or `client_id` (and `client_secret`) among
+/// the parameters. Without a secret (a public client, or the proxy adds it) only `client_id`
+/// travels, in the parameters.
+pub fn client_request(
+    provider: &Provider,
+    client: &ClientAuth,
+    encoding: BodyEncoding,
+    (method, url): (Method, &str),
+    params: &[(&str, &str)],
+) -> HttpRequest {
+    let mut who: Vec<(&str, &str)> = Vec::new();
+    let basic = match (client.client_secret, provider.standards.client_auth) {
+        (Some(secret), ClientAuthMethod::ClientSecretBasic) => Some(basic_credentials(
+            client.client_id.as_str(),
+            secret.expose(),
+        )),
+        (Some(secret), ClientAuthMethod::ClientSecretPost) => {
+            who.push(("client_id", client.client_id.as_str()));
+            who.push(("client_secret", secret.expose()));
+            None
+        }
+        _ => {
+            who.push(("client_id", client.client_id.as_str()));
+            None
+        }
+    };
+    // The grant's own parameter first, then the client, as the seed APIs document it.
+    let split = params.len().min(1);
+    let all: Vec<(&str, &str)> = params[..split]
+        .iter()
+        .chain(&who)
+        .chain(&params[split..])
+        .copied()
+        .collect();
+    let req = encode(encoding, method, url, &all);
+    match basic {
+        Some(credentials) => req.header("Authorization", &format!("Basic {credentials}")),
+        None => req,
     }
 }
 
@@ -81,7 +144,6 @@ pub fn token_request(
     verifier: Option<PkceVerifier>,
 ) -> HttpRequest {
     let mut params: Vec<(&str, &str)> = vec![("code", code.expose())];
-    with_client(&mut params, client);
     if provider.sends_grant_type {
         params.push(("grant_type", "authorization_code"));
     }
@@ -92,10 +154,11 @@ pub fn token_request(
     if let Some(v) = &verifier_text {
         params.push(("code_verifier", v));
     }
-    encode(
+    client_request(
         provider,
-        provider.token.method,
-        &provider.token.url,
+        client,
+        provider.token_body,
+        (provider.token.method, &provider.token.url),
         &params,
     )
 }
@@ -111,11 +174,35 @@ pub fn refresh_request(
         .as_ref()
         .ok_or(FlowError::NoRefreshEndpoint)?;
     let mut params: Vec<(&str, &str)> = vec![("refresh_token", refresh_token.expose())];
-    with_client(&mut params, client);
     if provider.sends_grant_type {
         params.push(("grant_type", "refresh_token"));
     }
-    Ok(encode(provider, endpoint.method, &endpoint.url, &params))
+    Ok(client_request(
+        provider,
+        client,
+        provider.token_body,
+        (endpoint.method, &endpoint.url),
+        &params,
+    ))
+}
+
+/// RFC 6749 §4.4.2: the client asks for a token on its own behalf (no user).
+pub fn client_credentials_request(
+    provider: &Provider,
+    client: &ClientAuth,
+    scope: &str,
+) -> HttpRequest {
+    let mut params: Vec<(&str, &str)> = vec![("grant_type", "client_credentials")];
+    if !scope.is_empty() {
+        params.push(("scope", scope));
+    }
+    client_request(
+        provider,
+        client,
+        provider.token_body,
+        (provider.token.method, &provider.token.url),
+        &params,
+    )
 }
 
 fn number(value: &serde_json::Value) -> Option<f64> {
@@ -155,7 +242,7 @@ pub fn parse_token_response(
         .and_then(|v| v.as_str())
         .map(str::to_string);
     if let Some(kind) = &token_type {
-        if !kind.eq_ignore_ascii_case("bearer") {
+        if !kind.eq_ignore_ascii_case("bearer") && !kind.eq_ignore_ascii_case("dpop") {
             return Err(FlowError::TokenTypeUnsupported(kind.clone()));
         }
     }
@@ -218,6 +305,13 @@ pub fn parse_token_response(
         refresh_expires_at,
         scope,
         obtained_at: now,
+        // A refresh answer may leave the ID token out (OpenID Connect Core §12.2): keep the last.
+        id_token: object
+            .get("id_token")
+            .and_then(|v| v.as_str())
+            .filter(|t| !t.is_empty())
+            .map(IdToken::new)
+            .or_else(|| previous_refresh.and_then(|p| p.id_token.clone())),
     })
 }
 
@@ -393,6 +487,61 @@ mod tests {
             req.body.as_deref(),
             Some("code=c&client_id=app&code_verifier=v")
         );
+    }
+
+    #[test]
+    fn rfc6749_basic_credentials_are_form_encoded_before_base64() {
+        use base64::Engine;
+        let encoded = basic_credentials("client id", "client&secret");
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(&encoded)
+            .unwrap();
+        assert_eq!(decoded, b"client+id:client%26secret");
+    }
+
+    #[test]
+    fn client_authentication_goes_where_the_provider_says() {
+        let id = ClientId::new("client id");
+        let secret = ClientSecret::new("client&secret");
+        let mut p = academy();
+        p.token_body = BodyEncoding::Form;
+        let with = |p: &Provider, secret: Option<&ClientSecret>| {
+            token_request(
+                p,
+                &ClientAuth {
+                    client_id: &id,
+                    client_secret: secret,
+                },
+                &AuthCode::new("c"),
+                "r",
+                None,
+            )
+        };
+        p.standards.client_auth = ClientAuthMethod::ClientSecretBasic;
+        let basic = with(&p, Some(&secret));
+        assert_eq!(
+            basic.header_value("authorization"),
+            Some("Basic Y2xpZW50K2lkOmNsaWVudCUyNnNlY3JldA==")
+        );
+        let body = basic.body.unwrap();
+        assert!(
+            !body.contains("client_id") && !body.contains("secret"),
+            "{body}"
+        );
+        // The proxy holds the secret (or the client is public): client_id alone, in the body.
+        let held = with(&p, None);
+        assert_eq!(held.header_value("authorization"), None);
+        assert!(held.body.unwrap().contains("client_id=client+id"));
+        p.standards.client_auth = ClientAuthMethod::ClientSecretPost;
+        let post = with(&p, Some(&secret));
+        assert_eq!(post.header_value("authorization"), None);
+        assert_eq!(
+            post.body.as_deref(),
+            Some("code=c&client_id=client+id&client_secret=client%26secret&grant_type=authorization_code&redirect_uri=r")
+        );
+        p.standards.client_auth = ClientAuthMethod::None;
+        let public = with(&p, Some(&secret));
+        assert!(!public.body.unwrap().contains("secret"));
     }
 
     #[test]

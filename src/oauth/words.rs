@@ -80,7 +80,15 @@ impl FlowError {
             PasteNotACode => "That does not look like a code".into(),
             PasteJsonWithoutCode => "No code in that JSON".into(),
             IssuerMismatch { .. } => "The answer came from another provider".into(),
+            IssuerMissing { .. } => "The answer does not say who sent it".into(),
+            IssuerChanged { .. } => "The provider changed during the sign-in".into(),
             UnknownProvider(_) => "Unknown provider".into(),
+            ParRefused { .. } => "The provider refused the pushed request".into(),
+            IdTokenInvalid { .. } => "The ID token did not pass its checks".into(),
+            DpopNotRequested => "An unexpected DPoP-bound token".into(),
+            DpopKey(_) => "The DPoP key is not available".into(),
+            DeviceExpired => "The device code expired".into(),
+            NoEndpoint(which) => format!("This provider has no {which} endpoint"),
             Network { refresh: false, .. } => "The token request did not complete".into(),
             Network { refresh: true, .. } => "The refresh request did not complete".into(),
             TokenRefused {
@@ -146,7 +154,28 @@ impl FlowError {
             IssuerMismatch { received, expected } => format!(
                 "It says it was issued by {received}, but this sign-in went to {expected}. No token was requested (a mix-up attack looks like this)."
             ),
+            IssuerMissing { expected } => format!(
+                "{expected} says it always sends iss with its answer (RFC 9207), and this one has none. \
+                 No token was requested: an answer without it may come from another server (a mix-up attack)."
+            ),
+            IssuerChanged { bound, now } => format!(
+                "This sign-in went to {bound}, and the provider now names {now}. No token was requested; authorize again."
+            ),
             UnknownProvider(id) => format!("{id} is not configured here."),
+            ParRefused { code, description, .. } => format!(
+                "{}{} No browser redirect happened.",
+                said(description.as_deref()),
+                token_hint(code)
+            ),
+            IdTokenInvalid { detail, .. } => format!(
+                "{detail} The tokens were not kept: an ID token that fails a check cannot be trusted to say who signed in."
+            ),
+            DpopNotRequested => "The token answer says token_type DPoP, but this sign-in sent no DPoP proof. The tokens were not kept.".into(),
+            DpopKey(why) => format!(
+                "{why} A DPoP-bound token can only be used with the key it was bound to: sign in again to make a new one."
+            ),
+            DeviceExpired => "Nobody confirmed the code in time (RFC 8628 §3.5 expired_token). Start again to get a new code.".into(),
+            NoEndpoint(which) => format!("Add its {which} URL to the provider (or rediscover it from the issuer)."),
             Network { error, .. } => error.message(),
             TokenRefused {
                 code, description, ..
@@ -165,7 +194,7 @@ impl FlowError {
                 "The provider answered {status} but without an access token: {preview}"
             ),
             TokenTypeUnsupported(kind) => format!(
-                "The provider issued a {} token; Handshake can only send Bearer tokens.",
+                "The provider issued a {} token; Handshake can send Bearer and DPoP tokens only.",
                 crate::types::quote(kind)
             ),
             TokenBadExpiry { field, value } => {

@@ -1,14 +1,16 @@
 // The browser's basics behind small functions and one trait: the clock, random bytes, timers,
-// Web Storage, and the address bar. Nothing here knows about OAuth; everything above may use it.
+// Web Storage, the address bar, and WebCrypto keys. Nothing here knows about OAuth; everything above may use it.
 // Natively (tests) only the pure parts run: `KeyValue` and `MemoryStore`.
 
 mod clock;
+mod crypto;
 mod location;
 mod random;
 mod storage;
 mod timers;
 
 pub use clock::{elapsed_ms, now_ms};
+pub use crypto::{dpop_public_key, dpop_sign, verify_signature};
 pub use location::{
     assign, base_uri, location_hash, location_pathname, location_search, open_new_tab, reload,
     replace_url,

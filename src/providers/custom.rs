@@ -2,18 +2,25 @@
 // `Provider`, and the JSON export/import format (which never carries secrets or tokens).
 
 use super::{
-    AuthStyle, BodyEncoding, Endpoint, ExpiryUnit, Flow, Group, Provider, Revoke, RevokeStyle,
-    ScopeInfo,
+    AuthStyle, BodyEncoding, ClientAuthMethod, Endpoint, ExpiryUnit, Flow, Group, Provider, Revoke,
+    RevokeStyle, ScopeInfo, Standards,
 };
 use crate::types::{ProviderId, Scope};
 use crate::url::HttpUrl;
 use crate::wire::Method;
 use serde::{Deserialize, Serialize};
 
-/// The form, as typed: plain strings and switches.
+/// The form, as typed: plain strings and switches. Fields missing from an older file take
+/// their defaults.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct CustomDraft {
     pub name: String,
+    /// OAuth (authorization code and the other grants) or an API key the user types.
+    pub flow: Flow,
+    /// RFC 8414 / OpenID Connect: the issuer (checked against `iss` and the id_token).
+    pub issuer: String,
+    pub client_auth: ClientAuthMethod,
     pub authorize_url: String,
     pub token_url: String,
     pub token_method: String,
@@ -38,12 +45,25 @@ pub struct CustomDraft {
     pub upstream: String,
     pub client_id: String,
     pub supports_oob: bool,
+    pub jwks_uri: String,
+    pub introspection_url: String,
+    pub par_url: String,
+    pub par_required: bool,
+    pub device_url: String,
+    /// Space-separated DPoP proof algorithms (RFC 9449); empty: no DPoP.
+    pub dpop_algs: String,
+    pub iss_required: bool,
+    pub id_token_algs: String,
+    pub grant_types: String,
 }
 
 impl Default for CustomDraft {
     fn default() -> Self {
         CustomDraft {
             name: String::new(),
+            flow: Flow::AuthorizationCode,
+            issuer: String::new(),
+            client_auth: ClientAuthMethod::ClientSecretBasic,
             authorize_url: String::new(),
             token_url: String::new(),
             token_method: "POST".into(),
@@ -66,6 +86,15 @@ impl Default for CustomDraft {
             upstream: String::new(),
             client_id: String::new(),
             supports_oob: false,
+            jwks_uri: String::new(),
+            introspection_url: String::new(),
+            par_url: String::new(),
+            par_required: false,
+            device_url: String::new(),
+            dpop_algs: String::new(),
+            iss_required: false,
+            id_token_algs: String::new(),
+            grant_types: String::new(),
         }
     }
 }
@@ -92,8 +121,22 @@ fn endpoint_method(text: &str) -> Option<Method> {
 impl CustomDraft {
     /// Starts the form from an existing provider (a preset or an imported one).
     pub fn from_provider(p: &Provider) -> Self {
+        let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+        let st = &p.standards;
         CustomDraft {
             name: p.name.clone(),
+            flow: p.flow,
+            issuer: opt(&p.issuer),
+            client_auth: st.client_auth,
+            jwks_uri: opt(&st.jwks_uri),
+            introspection_url: opt(&st.introspection),
+            par_url: opt(&st.par),
+            par_required: st.par_required,
+            device_url: opt(&st.device_authorization),
+            dpop_algs: st.dpop_algs.join(" "),
+            iss_required: st.iss_required,
+            id_token_algs: st.id_token_algs.join(" "),
+            grant_types: st.grant_types.join(" "),
             authorize_url: p.authorize_url.clone(),
             token_url: p.token.url.clone(),
             token_method: p.token.method.to_string(),
@@ -181,12 +224,32 @@ impl CustomDraft {
                 }
             }
         };
-        let authorize = url("authorize_url", &self.authorize_url, true);
-        let token = url("token_url", &self.token_url, true);
+        let oauth = self.flow == Flow::AuthorizationCode;
+        let grants = words(&self.grant_types);
+        // Without an authorize endpoint a provider can still grant by device or as a client.
+        let redirects = grants.is_empty() || grants.iter().any(|g| g == "authorization_code");
+        let authorize = url(
+            "authorize_url",
+            &self.authorize_url,
+            oauth && redirects && self.device_url.trim().is_empty(),
+        );
+        let token = url("token_url", &self.token_url, oauth);
         let api_base = url("api_base", &self.api_base, true);
         let refresh = url("refresh_url", &self.refresh_url, false);
         let revoke = url("revoke_url", &self.revoke_url, false);
         let userinfo = url("userinfo_url", &self.userinfo_url, false);
+        // The issuer is compared character for character (RFC 8414 §3.3): kept as typed.
+        let issuer = url("issuer", &self.issuer, false).map(|_| self.issuer.trim().to_string());
+        let jwks_uri = url("jwks_uri", &self.jwks_uri, false);
+        let introspection = url("introspection_url", &self.introspection_url, false);
+        let par = url("par_url", &self.par_url, self.par_required);
+        let device = url("device_url", &self.device_url, false);
+        if self.iss_required && self.issuer.trim().is_empty() {
+            errors.push(FieldError {
+                field: "issuer",
+                message: "an issuer is needed to check the iss the provider sends".into(),
+            });
+        }
         let name = self.name.trim();
         if name.is_empty() {
             errors.push(FieldError {
@@ -258,7 +321,7 @@ impl CustomDraft {
             name: name.to_string(),
             summary: "A provider you described.".into(),
             group: Group::Custom,
-            flow: Flow::AuthorizationCode,
+            flow: self.flow,
             authorize_url: authorize.unwrap_or_default(),
             token: Endpoint::new(method(&self.token_method), token.unwrap_or_default()),
             refresh: refresh.map(|u| Endpoint::new(method(&self.refresh_method), u)),
@@ -296,9 +359,21 @@ impl CustomDraft {
             default_client_id: self.client_id.trim().to_string(),
             demo_client_secret: None,
             demo_api_key: None,
-            issuer: None,
+            issuer,
             notes: None,
             catalog: None,
+            standards: Standards {
+                client_auth: self.client_auth,
+                jwks_uri,
+                introspection,
+                par,
+                par_required: self.par_required,
+                device_authorization: device,
+                dpop_algs: words(&self.dpop_algs),
+                iss_required: self.iss_required,
+                id_token_algs: words(&self.id_token_algs),
+                grant_types: grants,
+            },
         })
     }
 }
@@ -454,7 +529,7 @@ mod tests {
     fn export_then_import_round_trips_without_secrets() {
         let p = draft().to_provider().unwrap();
         let text = export_json(&p);
-        assert!(!text.contains("secret"), "{text}");
+        assert!(!text.contains("\"client_secret\""), "{text}");
         assert_eq!(find_forbidden(&serde_json::from_str(&text).unwrap()), None);
         assert_eq!(import_json(&text).unwrap(), p);
     }

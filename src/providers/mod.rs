@@ -2,6 +2,7 @@
 // parameters the token call carries) and the presets the home page offers.
 
 pub mod custom;
+pub mod discovery;
 
 use crate::config::{AppConfig, IN_PAGE_SANDBOX};
 use crate::types::{ProviderId, Scope};
@@ -106,6 +107,73 @@ pub struct ScopeInfo {
     pub meaning: String,
 }
 
+/// RFC 6749 §2.3, RFC 8414 `token_endpoint_auth_methods_supported`: how the client proves
+/// who it is at the token endpoint (and at PAR, introspection and revocation).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClientAuthMethod {
+    /// RFC 6749 §2.3.1: `Authorization: Basic` with the form-encoded id and secret.
+    ClientSecretBasic,
+    /// `client_secret` beside `client_id` in the parameters (the seed dialects' way).
+    #[default]
+    ClientSecretPost,
+    /// A public client: `client_id` only, PKCE proves the rest.
+    None,
+}
+
+impl ClientAuthMethod {
+    pub const ALL: [ClientAuthMethod; 3] = [
+        ClientAuthMethod::ClientSecretBasic,
+        ClientAuthMethod::ClientSecretPost,
+        ClientAuthMethod::None,
+    ];
+
+    /// The RFC 8414 name.
+    pub fn name(self) -> &'static str {
+        match self {
+            ClientAuthMethod::ClientSecretBasic => "client_secret_basic",
+            ClientAuthMethod::ClientSecretPost => "client_secret_post",
+            ClientAuthMethod::None => "none",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.name() == name)
+    }
+}
+
+/// What a standard provider offers beyond the seed dialects, usually filled by discovery
+/// (RFC 8414, OpenID Connect Discovery); empty for the seed presets.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Standards {
+    pub client_auth: ClientAuthMethod,
+    /// OpenID Connect: where the id_token's signing keys are (RFC 7517 JWK Set).
+    pub jwks_uri: Option<String>,
+    /// RFC 7662 token introspection.
+    pub introspection: Option<String>,
+    /// RFC 9126 pushed authorization requests, and whether the provider accepts nothing else.
+    pub par: Option<String>,
+    pub par_required: bool,
+    /// RFC 8628 device authorization.
+    pub device_authorization: Option<String>,
+    /// RFC 9449: the DPoP proof algorithms the provider accepts (empty: no DPoP).
+    pub dpop_algs: Vec<String>,
+    /// RFC 9207: the provider always sends `iss` with its answer, so one without it is refused.
+    pub iss_required: bool,
+    /// The id_token signature algorithms the provider uses.
+    pub id_token_algs: Vec<String>,
+    /// The grant types the provider names (empty: it did not say).
+    pub grant_types: Vec<String>,
+}
+
+impl Standards {
+    /// Whether the provider says it offers `grant` (or says nothing about grants).
+    pub fn offers(&self, grant: &str) -> bool {
+        self.grant_types.is_empty() || self.grant_types.iter().any(|g| g == grant)
+    }
+}
+
 /// Everything Handshake needs to know to talk to one provider.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Provider {
@@ -154,6 +222,8 @@ pub struct Provider {
     /// Which endpoint catalog the explorer offers (none: custom requests only).
     #[serde(default)]
     pub catalog: Option<CatalogId>,
+    #[serde(default)]
+    pub standards: Standards,
 }
 
 /// The endpoint catalogs of `catalog/`.
@@ -222,6 +292,7 @@ fn academy_v2(id: &str, name: &str, summary: &str, base: &str, group: Group) -> 
         issuer: None,
         notes: None,
         catalog: Some(CatalogId::AcademyV2),
+        standards: Standards::default(),
     }
 }
 
@@ -288,6 +359,7 @@ fn doorkeeper(id: &str, name: &str, summary: &str, host: &str, group: Group) -> 
         issuer: None,
         notes: None,
         catalog: Some(CatalogId::Metamaps),
+        standards: Standards::default(),
     }
 }
 
@@ -331,6 +403,7 @@ pub fn php_style(id: &str, name: &str, summary: &str, host: &str, group: Group) 
         issuer: None,
         notes: None,
         catalog: Some(CatalogId::Php),
+        standards: Standards::default(),
     }
 }
 

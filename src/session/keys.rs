@@ -35,6 +35,10 @@ pub fn history() -> String {
 pub fn in_page_sandbox() -> String {
     format!("{PREFIX}local-sandbox")
 }
+/// This tab's id, naming its DPoP key in IndexedDB (the key itself is not in Web Storage).
+pub fn dpop_tab() -> String {
+    format!("{PREFIX}dpop-tab")
+}
 
 // localStorage (preferences)
 pub fn prefs(provider: &ProviderId) -> String {

@@ -19,6 +19,12 @@ pub enum FlowStep {
     #[serde(rename = "api-key")]
     ApiKey,
     Forget,
+    /// RFC 8414 / OpenID Connect Discovery: the issuer's metadata.
+    Discover,
+    /// RFC 7662: what the provider knows about a token.
+    Introspect,
+    /// RFC 8628: the device authorization request and the polls.
+    Device,
 }
 
 impl FlowStep {
@@ -35,6 +41,9 @@ impl FlowStep {
             FlowStep::Switch => "switch",
             FlowStep::ApiKey => "api-key",
             FlowStep::Forget => "forget",
+            FlowStep::Discover => "discover",
+            FlowStep::Introspect => "introspect",
+            FlowStep::Device => "device",
         }
     }
 
@@ -44,7 +53,7 @@ impl FlowStep {
             FlowStep::Authorize => Some(GuideStep::Authorize),
             FlowStep::Callback => Some(GuideStep::Callback),
             FlowStep::Token => Some(GuideStep::Token),
-            FlowStep::Info | FlowStep::Api => Some(GuideStep::Call),
+            FlowStep::Info | FlowStep::Api | FlowStep::Introspect => Some(GuideStep::Call),
             FlowStep::Refresh => Some(GuideStep::Refresh),
             FlowStep::Revoke => Some(GuideStep::Invalidate),
             _ => None,

@@ -8,8 +8,8 @@ mod log;
 mod store;
 
 pub use controller::{
-    authorize_request, ApiOutcome, Attempt, Change, ClientForm, Clock, Controller, Delivery,
-    Departure, Entropy, Reply, RevokeOutcome, Route, Transport,
+    authorize_request, ApiOutcome, Attempt, Change, ClientForm, Clock, Controller, Crypto,
+    Delivery, Departure, DeviceStart, Introspection, Reply, RevokeOutcome, Route, Transport,
 };
 pub use log::{FlowStep, GuideStep, LogEntry, LOG_LIMIT};
 pub use store::{

@@ -5,6 +5,7 @@
 use super::keys;
 use super::log::{LogEntry, LOG_LIMIT};
 use crate::oauth::callback::{FlowRecord, Lookup};
+use crate::oauth::id_token::IdTokenReport;
 use crate::oauth::token::TokenSet;
 use crate::platform::{KeyValue, StorageError};
 use crate::types::{ClientId, ClientSecret, ProviderId, Scope};
@@ -20,6 +21,27 @@ pub struct StoredSession {
     /// Scopes asked for at authorize; the granted ones when the provider said so.
     pub scopes: Vec<Scope>,
     pub tokens: TokenSet,
+    /// The scopes asked for (to tell when the provider granted fewer).
+    #[serde(default)]
+    pub asked: Vec<Scope>,
+    /// What was verified about the ID token, when one came.
+    #[serde(default)]
+    pub id_token: Option<IdTokenReport>,
+}
+
+impl StoredSession {
+    /// RFC 6749 §3.3: scopes asked for that the provider did not grant (it said which it did).
+    pub fn missing_scopes(&self) -> Vec<Scope> {
+        match &self.tokens.scope {
+            Some(granted) => self
+                .asked
+                .iter()
+                .filter(|s| !granted.contains(s))
+                .cloned()
+                .collect(),
+            None => Vec::new(),
+        }
+    }
 }
 
 /// One request sent from the explorer; the draft reopens it (no credentials are kept here).
@@ -196,12 +218,19 @@ pub fn append_capped(log: &mut Vec<LogEntry>, entry: LogEntry) {
     }
 }
 
-/// Non-secret per-provider preferences (client id, redirect URI, scopes), kept across tabs.
+/// Non-secret per-provider preferences (client id, redirect URI, scopes, extra authorize
+/// parameters, PAR and DPoP switches), kept across tabs.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Prefs {
     pub client_id: ClientId,
     pub redirect_uri: String,
     pub scopes: Vec<Scope>,
+    #[serde(default)]
+    pub extra: Vec<(String, String)>,
+    #[serde(default)]
+    pub use_par: bool,
+    #[serde(default)]
+    pub use_dpop: bool,
 }
 
 pub fn load_prefs(kv: &impl KeyValue, provider: &ProviderId) -> Option<Prefs> {
@@ -232,6 +261,9 @@ mod tests {
             redirect_uri: "r".into(),
             scopes: vec![],
             created_at: 0.0,
+            nonce: None,
+            issuer: None,
+            dpop: false,
         }
     }
 
@@ -289,6 +321,7 @@ mod tests {
             refresh_expires_at: None,
             scope: None,
             obtained_at: 0.0,
+            id_token: None,
         };
         let s = StoredSession {
             provider_id: "p".into(),
@@ -296,6 +329,8 @@ mod tests {
             redirect_uri: "r".into(),
             scopes: vec![],
             tokens,
+            asked: Vec::new(),
+            id_token: None,
         };
         store.save_session(&s).unwrap();
         assert_eq!(store.session(&"p".into()), Some(s));

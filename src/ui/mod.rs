@@ -28,7 +28,7 @@ use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{ParamSegment, StaticSegment};
 use state::{
-    BootInfo, BrowserClock, BrowserEntropy, Client, Guided, InfoCall, Now, Providers, Toasts,
+    BootInfo, BrowserClock, BrowserCrypto, Client, Guided, InfoCall, Now, Providers, Toasts,
 };
 use std::time::Duration;
 
@@ -41,7 +41,7 @@ pub fn App(boot: Boot) -> impl IntoView {
     let ctl = Controller::new(
         session_storage(),
         BrowserClock,
-        BrowserEntropy,
+        BrowserCrypto,
         BrowserTransport::new(routing, &boot.page_base),
         &boot.default_redirect_uri(),
         providers.clone(),

@@ -6,11 +6,12 @@
 use super::boot::Boot;
 use crate::http::route::Routes;
 use crate::http::{BrowserTransport, JsText};
+use crate::oauth::jws::WebCryptoAlg;
 use crate::platform::{self, local_storage, KeyValue, WebStorage};
 use crate::providers::custom::{export_json, import_json};
 use crate::providers::{Group, Provider};
 use crate::session::{
-    keys, ApiOutcome, Change, Clock, Controller, Entropy, LogEntry, RevokeOutcome, StoredSession,
+    keys, ApiOutcome, Change, Clock, Controller, Crypto, LogEntry, RevokeOutcome, StoredSession,
 };
 use crate::types::ProviderId;
 use leptos::prelude::*;
@@ -21,16 +22,68 @@ impl Clock for BrowserClock {
     fn now(&self) -> f64 {
         platform::now_ms()
     }
-}
 
-pub struct BrowserEntropy;
-impl Entropy for BrowserEntropy {
-    fn fill(&self, bytes: &mut [u8]) {
-        platform::fill_random(bytes)
+    async fn sleep(&self, ms: f64) {
+        platform::sleep_ms(ms.clamp(0.0, 600_000.0) as i32).await
     }
 }
 
-pub type Ctl = Controller<WebStorage, BrowserClock, BrowserEntropy, BrowserTransport>;
+/// `crypto.getRandomValues` and `SubtleCrypto`, with this tab's DPoP key named by an id kept
+/// in sessionStorage (so a reload finds the same key).
+pub struct BrowserCrypto;
+
+impl BrowserCrypto {
+    fn tab() -> String {
+        let store = platform::session_storage();
+        if let Some(id) = store.get(&keys::dpop_tab()) {
+            return id;
+        }
+        let id: String = platform::random_bytes::<12>()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let _ = store.set(&keys::dpop_tab(), &id);
+        id
+    }
+}
+
+impl Crypto for BrowserCrypto {
+    fn fill(&self, bytes: &mut [u8]) {
+        platform::fill_random(bytes)
+    }
+
+    async fn verify(
+        &self,
+        alg: &WebCryptoAlg,
+        jwk: &serde_json::Value,
+        input: &[u8],
+        signature: &[u8],
+    ) -> Result<bool, String> {
+        let alg = serde_json::json!({
+            "name": alg.name, "hash": alg.hash, "saltLength": alg.salt_length, "curve": alg.curve,
+        });
+        platform::verify_signature(&alg.to_string(), &jwk.to_string(), input, signature).await
+    }
+
+    async fn dpop_public_key(&self) -> Result<serde_json::Value, String> {
+        let text = platform::dpop_public_key(&Self::tab()).await?;
+        let mut jwk: serde_json::Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+        // The private half is made non-extractable; say so loudly if a browser ever differs.
+        if jwk.get("extractable") != Some(&serde_json::Value::Bool(false)) {
+            return Err("the browser made an exportable DPoP key".into());
+        }
+        if let Some(map) = jwk.as_object_mut() {
+            map.remove("extractable");
+        }
+        Ok(jwk)
+    }
+
+    async fn dpop_sign(&self, input: &[u8]) -> Result<Vec<u8>, String> {
+        platform::dpop_sign(&Self::tab(), input).await
+    }
+}
+
+pub type Ctl = Controller<WebStorage, BrowserClock, BrowserCrypto, BrowserTransport>;
 pub type Outcome = ApiOutcome<JsText>;
 pub type Revoked = RevokeOutcome<JsText>;
 

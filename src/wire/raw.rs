@@ -30,6 +30,7 @@ const TOKEN_KEYS: &[&str] = &[
     "token",
     "id_token",
     "api_key",
+    "device_code",
 ];
 
 fn redact_value(key: &str, value: &str) -> Option<String> {

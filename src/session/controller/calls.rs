@@ -1,7 +1,8 @@
 // Using a credential: API calls with it attached only under the provider's API base, the
 // single-flight refresh keyed by provider (before expiry, and once after a 401), and revocation.
 
-use super::{Clock, Controller, Entropy, Transport, KEEP_FRESH_EVERY_MS};
+use super::{Clock, Controller, Crypto, Transport, KEEP_FRESH_EVERY_MS};
+use crate::oauth::introspect::{introspection_request, parse_introspection};
 use crate::oauth::refresh::{can_refresh, needs_refresh};
 use crate::oauth::revoke::revoke_requests;
 use crate::oauth::token::{parse_token_response, refresh_request, ClientAuth};
@@ -43,6 +44,13 @@ impl<B> ApiOutcome<B> {
     }
 }
 
+/// An introspection: the call as the views show it, and what the answer says (RFC 7662 §2.2).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Introspection<B> {
+    pub outcome: ApiOutcome<B>,
+    pub reading: Result<serde_json::Value, String>,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct RevokeOutcome<B> {
     pub calls: Vec<ApiOutcome<B>>,
@@ -65,10 +73,16 @@ pub fn authorize_request(
             provider.api_base
         )));
     }
+    // RFC 9449 §7.1: a DPoP-bound token travels under its own scheme, with a proof beside it.
+    let scheme = if session.tokens.is_dpop() {
+        "DPoP"
+    } else {
+        "Bearer"
+    };
     Ok(match &provider.auth {
         AuthStyle::Bearer => req.header(
             "Authorization",
-            &format!("Bearer {}", session.tokens.access_token.expose()),
+            &format!("{scheme} {}", session.tokens.access_token.expose()),
         ),
         AuthStyle::ApiKeyHeader(name) => req.header(name, session.tokens.access_token.expose()),
     })
@@ -78,7 +92,7 @@ impl<S, C, R, T> Controller<S, C, R, T>
 where
     S: KeyValue + 'static,
     C: Clock + 'static,
-    R: Entropy + 'static,
+    R: Crypto + 'static,
     T: Transport + 'static,
 {
     /// Refreshes the provider's session. Callers for the same provider share one refresh
@@ -155,24 +169,65 @@ where
             },
             &refresh_token,
         )?;
-        let delivery = self
-            .send_logged(
+        let resp = self
+            .token_call(
                 FlowStep::Refresh,
                 "Refreshed the access token",
-                &req,
                 provider,
+                &req,
+                session.tokens.is_dpop(),
+                true,
             )
-            .await
-            .map_err(|error| FlowError::Network {
-                refresh: true,
-                error,
-            })?;
-        let resp = self.with_text(delivery);
+            .await?;
         let tokens =
             parse_token_response(provider, &resp, self.clock.now(), Some(&session.tokens))?;
+        if tokens.refresh_token != session.tokens.refresh_token && tokens.refresh_token.is_some() {
+            self.note(
+                FlowStep::Refresh,
+                "The refresh token was rotated",
+                true,
+                "The provider issued a new refresh token with the new access token; the old one is now spent (RFC 9700 §4.14.2), so only the new one is kept.",
+            );
+        }
+        // OpenID Connect Core §12.2: a new ID token must be about the same user.
+        let mut id_token = session.id_token.clone();
+        let new_id_token = tokens
+            .id_token
+            .as_ref()
+            .filter(|t| Some(*t) != session.tokens.id_token.as_ref());
+        if let Some(token) = new_id_token {
+            let first_sub = session
+                .tokens
+                .id_token
+                .as_ref()
+                .and_then(|t| crate::oauth::jwt::decode(t.expose()))
+                .and_then(|d| {
+                    d.claims
+                        .get("sub")
+                        .and_then(|s| s.as_str())
+                        .map(str::to_string)
+                });
+            let report = self
+                .verify_id_token(
+                    provider,
+                    &session.client_id,
+                    token,
+                    None,
+                    first_sub.as_deref(),
+                )
+                .await;
+            if let Some(failed) = report.failure() {
+                return Err(FlowError::IdTokenInvalid {
+                    check: failed.name.clone(),
+                    detail: format!("{}: {}.", failed.name, failed.detail),
+                });
+            }
+            id_token = Some(report);
+        }
         let refreshed = StoredSession {
             scopes: tokens.scope.clone().unwrap_or(session.scopes.clone()),
             tokens,
+            id_token,
             ..session
         };
         self.adopt(&refreshed);
@@ -184,11 +239,7 @@ where
         provider: &Provider,
         session: &StoredSession,
     ) -> Option<crate::types::ClientSecret> {
-        if self.secret_held(provider, &session.client_id) {
-            None
-        } else {
-            self.store.secret(&provider.id)
-        }
+        self.secret_for(provider, &session.client_id, &provider.token.url)
     }
 
     /// The keep-fresh policy: refresh when the token is about to expire, at most every 15 s.
@@ -268,7 +319,9 @@ where
                 }
             }
         };
-        let mut result = self.send_logged(step, title, &sent, provider).await;
+        let mut result = self
+            .send_call(step, title, &mut sent, provider, &session)
+            .await;
         let unauthorized = matches!(&result, Ok(d) if d.response.status == 401);
         if unauthorized && !refreshed && can_refresh(&session.tokens, self.clock.now()) {
             // Another call may have refreshed while this one was in flight: then the session
@@ -285,8 +338,8 @@ where
                     Ok(retry) => {
                         notes.push("The provider answered 401, so Handshake refreshed the token and retried once.".into());
                         let again = format!("{title} (retried after a refresh)");
-                        result = self.send_logged(step, &again, &retry, provider).await;
                         sent = retry;
+                        result = self.send_call(step, &again, &mut sent, provider, &s).await;
                     }
                     Err(e) => result = Err(e),
                 },
@@ -303,6 +356,94 @@ where
                 large: d.large,
             }),
             note: (!notes.is_empty()).then(|| notes.join(" ")),
+        }
+    }
+
+    /// Sends an API call; a DPoP session's call carries a proof bound to its token (and `sent`
+    /// becomes the request with that proof, for the raw view).
+    async fn send_call(
+        &self,
+        step: FlowStep,
+        title: &str,
+        sent: &mut HttpRequest,
+        provider: &Provider,
+        session: &StoredSession,
+    ) -> Result<super::Delivery<T::Body>, NetError> {
+        if !session.tokens.is_dpop() {
+            return self.send_logged(step, title, sent, provider).await;
+        }
+        let (with_proof, delivery) = self
+            .send_with_proof(
+                step,
+                title,
+                sent,
+                provider,
+                Some(&session.tokens.access_token),
+            )
+            .await?;
+        *sent = with_proof;
+        Ok(delivery)
+    }
+
+    /// RFC 7662: asks the provider what it knows about the session's access or refresh token.
+    pub async fn introspect(&self, provider: &Provider, refresh: bool) -> Introspection<T::Body> {
+        let Some(session) = self.session(&provider.id) else {
+            return Introspection {
+                outcome: ApiOutcome::refused("Not signed in: authorize first.".into()),
+                reading: Err("Not signed in.".into()),
+            };
+        };
+        let Some(url) = provider.standards.introspection.clone() else {
+            let e = FlowError::NoEndpoint("introspection");
+            return Introspection {
+                outcome: ApiOutcome::refused(e.detail()),
+                reading: Err(e.title()),
+            };
+        };
+        let (token, hint) = match (&session.tokens.refresh_token, refresh) {
+            (Some(r), true) => (r.expose().to_string(), "refresh_token"),
+            _ => (
+                session.tokens.access_token.expose().to_string(),
+                "access_token",
+            ),
+        };
+        let secret = self.secret_for(provider, &session.client_id, &url);
+        let req = introspection_request(
+            provider,
+            &ClientAuth {
+                client_id: &session.client_id,
+                client_secret: secret.as_ref(),
+            },
+            &url,
+            &token,
+            hint,
+        );
+        let result = self
+            .send_logged(
+                FlowStep::Introspect,
+                &format!("Asked the provider about the {}", hint.replace('_', " ")),
+                &req,
+                provider,
+            )
+            .await;
+        let reading = match &result {
+            Ok(d) => parse_introspection(&self.with_text(super::Delivery {
+                response: d.response.clone(),
+                large: d.large.clone(),
+                route: d.route.clone(),
+            })),
+            Err(e) => Err(e.message()),
+        };
+        Introspection {
+            outcome: ApiOutcome {
+                request: render_request(&req, Some(provider.credential_header())),
+                result: result.map(|d| super::Reply {
+                    response: d.response,
+                    large: d.large,
+                }),
+                note: None,
+            },
+            reading,
         }
     }
 
@@ -330,7 +471,12 @@ where
                 note: "Nothing to revoke: not signed in.".into(),
             };
         };
-        let secret = self.secret_for_session(provider, &session);
+        let revoke_url = provider
+            .revoke
+            .as_ref()
+            .map(|r| r.endpoint.url.clone())
+            .unwrap_or_default();
+        let secret = self.secret_for(provider, &session.client_id, &revoke_url);
         let requests = revoke_requests(
             provider,
             &ClientAuth {

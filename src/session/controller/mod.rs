@@ -2,19 +2,25 @@
 // the refresh-before-expiry and once-on-401 policy, where a typed client secret goes, and the
 // typed flow log. One in-memory snapshot of the sessions is the truth, written through to
 // storage (a failed write is reported, the tab keeps working). Plain Rust over four
-// capabilities (storage, clock, entropy, transport): fakes in native tests, the browser's own
+// capabilities (storage, clock, crypto, transport): fakes in native tests, the browser's own
 // in the app, where a thin Leptos adapter mirrors `Change`s into signals.
 
 mod calls;
+mod discover;
+mod grants;
+mod oidc;
+mod proof;
 mod signin;
 #[cfg(test)]
 mod tests;
 
-pub use calls::{authorize_request, ApiOutcome, Reply, RevokeOutcome};
+pub use calls::{authorize_request, ApiOutcome, Introspection, Reply, RevokeOutcome};
+pub use grants::DeviceStart;
 pub use signin::{Attempt, ClientForm, Departure};
 
 use super::log::{FlowStep, LogEntry};
 use super::store::{append_capped, SessionStore, StoredSession};
+use crate::oauth::jws::WebCryptoAlg;
 use crate::oauth::FlowError;
 use crate::platform::{KeyValue, StorageError};
 use crate::providers::Provider;
@@ -28,14 +34,28 @@ use std::collections::BTreeMap;
 use std::future::Future;
 use std::rc::Rc;
 
-/// Wall-clock milliseconds since the epoch.
+/// Wall-clock milliseconds since the epoch, and waiting (the device grant's polling).
 pub trait Clock {
     fn now(&self) -> f64;
+    fn sleep(&self, ms: f64) -> impl Future<Output = ()>;
 }
 
-/// Bytes from a CSPRNG (state, PKCE verifiers).
-pub trait Entropy {
+/// The browser's cryptography: bytes from a CSPRNG (state, PKCE, nonce, proof ids), signature
+/// verification with a public JWK, and this tab's DPoP key, which never leaves the key store.
+pub trait Crypto {
     fn fill(&self, bytes: &mut [u8]);
+    /// `SubtleCrypto.verify` of `signature` over `input` with the public `jwk`.
+    fn verify(
+        &self,
+        alg: &WebCryptoAlg,
+        jwk: &serde_json::Value,
+        input: &[u8],
+        signature: &[u8],
+    ) -> impl Future<Output = Result<bool, String>>;
+    /// The public half of the DPoP key as a JWK (the key is made on first use).
+    fn dpop_public_key(&self) -> impl Future<Output = Result<serde_json::Value, String>>;
+    /// An ES256 signature by the DPoP key.
+    fn dpop_sign(&self, input: &[u8]) -> impl Future<Output = Result<Vec<u8>, String>>;
 }
 
 /// How a request went out, for the flow log.
@@ -96,10 +116,10 @@ pub type Listener = Rc<dyn Fn(&Change)>;
 /// A refresh is tried at most this often by the keep-fresh policy.
 const KEEP_FRESH_EVERY_MS: f64 = 15_000.0;
 
-pub struct Controller<S: KeyValue, C: Clock, R: Entropy, T: Transport> {
+pub struct Controller<S: KeyValue, C: Clock, R: Crypto, T: Transport> {
     store: SessionStore<S>,
     clock: C,
-    entropy: R,
+    crypto: R,
     transport: T,
     /// The app's own callback URL: a sign-in that comes back elsewhere keeps this tab open.
     app_callback: String,
@@ -110,6 +130,12 @@ pub struct Controller<S: KeyValue, C: Clock, R: Entropy, T: Transport> {
     ended: RefCell<BTreeMap<ProviderId, String>>,
     refreshing: RefCell<BTreeMap<ProviderId, PendingRefresh>>,
     fresh_tries: RefCell<BTreeMap<ProviderId, f64>>,
+    /// RFC 9449 §8: the last DPoP nonce each server (by origin) handed out.
+    dpop_nonces: RefCell<BTreeMap<String, String>>,
+    /// JWK Sets by URL, fetched once and again on an unknown `kid`.
+    jwks: RefCell<BTreeMap<String, serde_json::Value>>,
+    /// Bumped to stop a polling device sign-in.
+    device_turn: std::cell::Cell<u64>,
     listeners: RefCell<Vec<Listener>>,
 }
 
@@ -117,13 +143,13 @@ impl<S, C, R, T> Controller<S, C, R, T>
 where
     S: KeyValue + 'static,
     C: Clock + 'static,
-    R: Entropy + 'static,
+    R: Crypto + 'static,
     T: Transport + 'static,
 {
     pub fn new(
         storage: S,
         clock: C,
-        entropy: R,
+        crypto: R,
         transport: T,
         app_callback: &str,
         providers: Vec<Provider>,
@@ -133,7 +159,7 @@ where
         let this = Controller {
             store,
             clock,
-            entropy,
+            crypto,
             transport,
             app_callback: app_callback.to_string(),
             providers: RefCell::new(Vec::new()),
@@ -142,6 +168,9 @@ where
             ended: RefCell::new(BTreeMap::new()),
             refreshing: RefCell::new(BTreeMap::new()),
             fresh_tries: RefCell::new(BTreeMap::new()),
+            dpop_nonces: RefCell::new(BTreeMap::new()),
+            jwks: RefCell::new(BTreeMap::new()),
+            device_turn: std::cell::Cell::new(0),
             listeners: RefCell::new(Vec::new()),
         };
         this.set_providers(providers);

@@ -1,8 +1,11 @@
 // Getting a credential: the authorize redirect (and where a typed secret is kept), the
 // callback or a pasted answer, the code exchange, and the API-key "sign-in".
 
-use super::{Clock, Controller, Entropy, Transport};
-use crate::oauth::authorize::{authorize_url, AuthorizeParams};
+use super::{Clock, Controller, Crypto, Transport};
+use crate::oauth::authorize::{
+    authorize_url, check_extra, par_request, parse_par_response, pushed_authorize_url,
+    AuthorizeParams,
+};
 use crate::oauth::callback::{
     check_issuer, parse_callback, parse_pasted, validate_callback, CallbackParams, FlowRecord,
     Lookup, StateRule,
@@ -11,12 +14,12 @@ use crate::oauth::pkce::{challenge_s256, state_from, verifier_from, STATE_BYTES,
 use crate::oauth::token::{parse_token_response, token_request, ClientAuth, TokenSet};
 use crate::oauth::{FlowError, OOB_REDIRECT};
 use crate::platform::KeyValue;
-use crate::providers::Provider;
+use crate::providers::{ClientAuthMethod, Provider};
 use crate::session::log::{FlowStep, LogEntry};
 use crate::session::store::StoredSession;
 use crate::types::{
-    AccessToken, AuthCode, ClientId, ClientSecret, PkceChallenge, PkceVerifier, ProviderId, Scope,
-    State,
+    AccessToken, AuthCode, ClientId, ClientSecret, Nonce, PkceChallenge, PkceVerifier, ProviderId,
+    Scope, State,
 };
 use crate::url::HttpUrl;
 use std::rc::Rc;
@@ -26,6 +29,8 @@ pub struct Attempt {
     pub state: State,
     pub verifier: Option<PkceVerifier>,
     pub challenge: Option<PkceChallenge>,
+    /// OpenID Connect Core §3.1.2.1: sent when the scopes include `openid`.
+    pub nonce: Nonce,
 }
 
 /// What the user typed on the home page for one provider.
@@ -35,6 +40,12 @@ pub struct ClientForm {
     pub client_secret: ClientSecret,
     pub redirect_uri: String,
     pub scopes: Vec<Scope>,
+    /// Extra authorize parameters (`prompt`, `login_hint`, `audience`…); never a core one.
+    pub extra: Vec<(String, String)>,
+    /// RFC 9126: push the parameters first (always, when the provider requires it).
+    pub use_par: bool,
+    /// RFC 9449: bind the tokens to this tab's DPoP key.
+    pub use_dpop: bool,
 }
 
 impl ClientForm {
@@ -62,12 +73,42 @@ impl ClientForm {
                 "This provider requires the {missing} scope: without it, authorization fails."
             ));
         }
+        check_extra(&self.extra)?;
+        if self.pushes(provider) && provider.standards.par.is_none() {
+            return Err(
+                "This provider has no pushed-authorization endpoint: add its URL to the provider, or switch PAR off.".into(),
+            );
+        }
+        if self.use_dpop && !provider.standards.dpop_algs.iter().any(|a| a == "ES256") {
+            return Err(
+                "This provider does not list ES256 for DPoP (dpop_signing_alg_values_supported), the algorithm Handshake signs proofs with.".into(),
+            );
+        }
         Ok(())
     }
 
-    fn client_id(&self) -> ClientId {
+    pub(super) fn client_id(&self) -> ClientId {
         ClientId::new(self.client_id.as_str().trim())
     }
+
+    /// Whether the sign-in pushes its parameters first (RFC 9126).
+    pub fn pushes(&self, provider: &Provider) -> bool {
+        self.use_par || provider.standards.par_required
+    }
+
+    /// Whether the ID token is asked for (and so a nonce sent).
+    pub fn asks_openid(&self) -> bool {
+        self.scopes.iter().any(|s| s.as_str() == "openid")
+    }
+}
+
+/// What a token answer is checked against, whichever grant produced it.
+pub(super) struct Granted {
+    pub client_id: ClientId,
+    pub redirect_uri: String,
+    pub asked: Vec<Scope>,
+    pub nonce: Option<Nonce>,
+    pub dpop: bool,
 }
 
 /// Where Authorize sends the browser.
@@ -82,23 +123,26 @@ impl<S, C, R, T> Controller<S, C, R, T>
 where
     S: KeyValue + 'static,
     C: Clock + 'static,
-    R: Entropy + 'static,
+    R: Crypto + 'static,
     T: Transport + 'static,
 {
     /// A fresh state (and PKCE pair when the provider supports it).
     pub fn attempt(&self, provider: &Provider) -> Attempt {
         let mut state = [0u8; STATE_BYTES];
-        self.entropy.fill(&mut state);
+        self.crypto.fill(&mut state);
         let verifier = provider.pkce.then(|| {
             let mut bytes = [0u8; VERIFIER_BYTES];
-            self.entropy.fill(&mut bytes);
+            self.crypto.fill(&mut bytes);
             verifier_from(&bytes)
         });
         let challenge = verifier.as_ref().map(challenge_s256);
+        let mut nonce = [0u8; STATE_BYTES];
+        self.crypto.fill(&mut nonce);
         Attempt {
             state: state_from(&state),
             verifier,
             challenge,
+            nonce: Nonce::new(state_from(&nonce).as_str()),
         }
     }
 
@@ -109,16 +153,23 @@ where
         form: &ClientForm,
         attempt: &Attempt,
     ) -> String {
-        authorize_url(
-            provider,
-            &AuthorizeParams {
-                client_id: &form.client_id(),
-                redirect_uri: form.redirect_uri.trim(),
-                scopes: &form.scopes,
-                state: &attempt.state,
-                challenge: attempt.challenge.as_ref(),
-            },
-        )
+        authorize_url(provider, &Self::params(form, attempt, &form.client_id()))
+    }
+
+    fn params<'a>(
+        form: &'a ClientForm,
+        attempt: &'a Attempt,
+        client_id: &'a ClientId,
+    ) -> AuthorizeParams<'a> {
+        AuthorizeParams {
+            client_id,
+            redirect_uri: form.redirect_uri.trim(),
+            scopes: &form.scopes,
+            state: &attempt.state,
+            challenge: attempt.challenge.as_ref(),
+            nonce: form.asks_openid().then_some(&attempt.nonce),
+            extra: &form.extra,
+        }
     }
 
     /// Whether the proxy adds this client's secret to the provider's token requests.
@@ -143,35 +194,61 @@ where
         secret: &ClientSecret,
     ) {
         let keep = (!self.secret_held(provider, client_id))
-            .then(|| ClientSecret::new(secret.expose().trim()));
+            .then(|| ClientSecret::new(secret.expose().trim()))
+            .filter(|s| !s.expose().is_empty());
         self.saved(self.store.save_secret(&provider.id, keep.as_ref()));
     }
 
-    /// The secret a token request for this client carries: none when the proxy adds it.
-    fn secret_for(&self, provider: &Provider, client_id: &ClientId) -> Option<ClientSecret> {
-        if self.secret_held(provider, client_id) {
+    /// The secret a request to `url` for this client carries: none when the proxy adds it
+    /// there, or when the client is public.
+    pub(super) fn secret_for(
+        &self,
+        provider: &Provider,
+        client_id: &ClientId,
+        url: &str,
+    ) -> Option<ClientSecret> {
+        if provider.standards.client_auth == ClientAuthMethod::None
+            || self.transport.secret_held(url, client_id)
+        {
             None
         } else {
             self.store.secret(&provider.id)
         }
     }
 
-    /// Stores the flow record (and the typed secret), logs the step, and says where to go.
-    /// A sign-in this tab could not finish (storage refused the record) is not started.
-    pub fn begin(
+    /// Stores the flow record (and the typed secret), pushes the parameters first when PAR is
+    /// on, logs the step, and says where to go. A sign-in this tab could not finish (storage
+    /// refused the record, the provider refused the push) is not started.
+    pub async fn begin(
         &self,
         provider: &Provider,
         form: &ClientForm,
         attempt: Attempt,
     ) -> Result<Departure, String> {
         form.validate(provider)?;
-        let url = self.authorize_url(provider, form, &attempt);
         let client_id = form.client_id();
-        let pkce_note = if attempt.challenge.is_some() {
-            " PKCE: the code challenge travels now; the verifier stays in this tab until the token request."
-        } else {
-            ""
+        self.keep_typed_secret(provider, &client_id, &form.client_secret);
+        let url = match provider
+            .standards
+            .par
+            .as_deref()
+            .filter(|_| form.pushes(provider))
+        {
+            Some(par_url) => self.push(provider, form, &attempt, par_url).await?,
+            None => self.authorize_url(provider, form, &attempt),
         };
+        let mut notes = vec![
+            "The provider shows its consent screen, then redirects to the redirect URI with a code and the same state.".to_string(),
+        ];
+        if attempt.challenge.is_some() {
+            notes.push("PKCE: the code challenge travels now; the verifier stays in this tab until the token request.".into());
+        }
+        if form.asks_openid() {
+            notes.push(
+                "OpenID Connect: the nonce travels now and must come back inside the ID token."
+                    .into(),
+            );
+        }
         let record = FlowRecord {
             state: attempt.state,
             verifier: attempt.verifier,
@@ -180,6 +257,9 @@ where
             redirect_uri: form.redirect_uri.trim().to_string(),
             scopes: form.scopes.clone(),
             created_at: self.clock.now(),
+            nonce: form.asks_openid().then_some(attempt.nonce),
+            issuer: provider.issuer.clone(),
+            dpop: form.use_dpop,
         };
         self.store.save_flow(&record).map_err(|e| {
             format!(
@@ -188,7 +268,6 @@ where
                 e.0
             )
         })?;
-        self.keep_typed_secret(provider, &client_id, &form.client_secret);
         self.record(LogEntry {
             at: self.clock.now(),
             step: FlowStep::Authorize,
@@ -196,14 +275,52 @@ where
             ok: true,
             request: Some(format!("GET {url} HTTP/1.1")),
             response: None,
-            note: Some(format!(
-                "The provider shows its consent screen, then redirects to the redirect URI with a code and the same state.{pkce_note}"
-            )),
+            note: Some(notes.join(" ")),
         });
         Ok(Departure {
             new_tab: form.redirect_uri.trim() != self.app_callback,
             url: self.transport.departure(&url),
         })
+    }
+
+    /// RFC 9126: pushes the authorization parameters; the browser then carries only the
+    /// `request_uri`.
+    async fn push(
+        &self,
+        provider: &Provider,
+        form: &ClientForm,
+        attempt: &Attempt,
+        par_url: &str,
+    ) -> Result<String, String> {
+        let client_id = form.client_id();
+        let secret = self.secret_for(provider, &client_id, par_url);
+        let req = par_request(
+            provider,
+            &ClientAuth {
+                client_id: &client_id,
+                client_secret: secret.as_ref(),
+            },
+            par_url,
+            &Self::params(form, attempt, &client_id),
+        );
+        let delivery = self
+            .send_logged(
+                FlowStep::Authorize,
+                "Pushed the authorization request (PAR)",
+                &req,
+                provider,
+            )
+            .await
+            .map_err(|e| {
+                format!(
+                    "The pushed authorization request did not complete: {}",
+                    e.message()
+                )
+            })?;
+        let resp = self.with_text(delivery);
+        let (request_uri, _) =
+            parse_par_response(&resp).map_err(|e| format!("{}: {}", e.title(), e.detail()))?;
+        Ok(pushed_authorize_url(provider, &client_id, &request_uri))
     }
 
     /// Finishes a sign-in from the callback URL's query and fragment: checks, exchanges, stores.
@@ -267,9 +384,17 @@ where
             let provider = self
                 .provider(&record.provider_id)
                 .ok_or_else(|| FlowError::UnknownProvider(record.provider_id.to_string()))?;
+            // RFC 9700 §4.4: the answer must come from the issuer this sign-in went to.
+            if record.issuer.is_some() && record.issuer != provider.issuer {
+                return Err(FlowError::IssuerChanged {
+                    bound: record.issuer.clone().unwrap_or_default(),
+                    now: provider.issuer.clone().unwrap_or_else(|| "none".into()),
+                });
+            }
             check_issuer(
                 params.issuer.as_deref(),
                 provider.issuer.as_deref(),
+                provider.standards.iss_required,
                 &provider.authorize_url,
             )?;
             Ok((code, record, provider))
@@ -306,7 +431,7 @@ where
         record: FlowRecord,
         code: AuthCode,
     ) -> Result<StoredSession, FlowError> {
-        let secret = self.secret_for(provider, &record.client_id);
+        let secret = self.secret_for(provider, &record.client_id, &provider.token.url);
         let req = token_request(
             provider,
             &ClientAuth {
@@ -317,35 +442,124 @@ where
             &record.redirect_uri,
             record.verifier,
         );
-        let delivery = self
-            .send_logged(
+        let resp = self
+            .token_call(
                 FlowStep::Token,
                 "Exchanged the code for tokens",
-                &req,
                 provider,
+                &req,
+                record.dpop,
+                false,
             )
-            .await
-            .map_err(|error| FlowError::Network {
-                refresh: false,
-                error,
-            })?;
-        let resp = self.with_text(delivery);
-        let tokens =
-            parse_token_response(provider, &resp, self.clock.now(), None).inspect_err(|e| {
-                self.note(
-                    FlowStep::Token,
-                    "Token answer rejected",
-                    false,
-                    format!("{}: {}", e.title(), e.detail()),
-                );
-            })?;
+            .await?;
+        let tokens = parse_token_response(provider, &resp, self.clock.now(), None)
+            .inspect_err(|e| self.rejected(FlowStep::Token, e))?;
+        self.accept(
+            provider,
+            Granted {
+                client_id: record.client_id,
+                redirect_uri: record.redirect_uri,
+                asked: record.scopes,
+                nonce: record.nonce,
+                dpop: record.dpop,
+            },
+            tokens,
+        )
+        .await
+    }
+
+    pub(super) fn rejected(&self, step: FlowStep, e: &FlowError) {
+        self.note(
+            step,
+            "Token answer rejected",
+            false,
+            format!("{}: {}", e.title(), e.detail()),
+        );
+    }
+
+    /// Checks a token answer before keeping it — DPoP binding as asked, the ID token (claims
+    /// and signature) — says when fewer scopes came than were asked, and keeps the session.
+    pub(super) async fn accept(
+        &self,
+        provider: &Provider,
+        granted: Granted,
+        tokens: TokenSet,
+    ) -> Result<StoredSession, FlowError> {
+        if tokens.is_dpop() && !granted.dpop {
+            let e = FlowError::DpopNotRequested;
+            self.rejected(FlowStep::Token, &e);
+            return Err(e);
+        }
+        if granted.dpop && !tokens.is_dpop() {
+            self.note(
+                FlowStep::Token,
+                "The token is not DPoP-bound",
+                true,
+                "This sign-in sent a DPoP proof but the provider issued a Bearer token (it may not bind tokens for this client): calls carry it as Bearer.",
+            );
+        }
+        let id_token = match &tokens.id_token {
+            Some(token) => {
+                let report = self
+                    .verify_id_token(
+                        provider,
+                        &granted.client_id,
+                        token,
+                        granted.nonce.as_ref().map(|n| n.as_str()),
+                        None,
+                    )
+                    .await;
+                if let Some(failed) = report.failure() {
+                    let e = FlowError::IdTokenInvalid {
+                        check: failed.name.clone(),
+                        detail: format!("{}: {}.", failed.name, failed.detail),
+                    };
+                    self.rejected(FlowStep::Token, &e);
+                    return Err(e);
+                }
+                Some(report)
+            }
+            None => {
+                if granted.nonce.is_some() {
+                    self.note(
+                        FlowStep::Token,
+                        "No ID token came",
+                        false,
+                        "The sign-in asked for openid, but the answer has no id_token: this provider may not speak OpenID Connect for this client.",
+                    );
+                }
+                None
+            }
+        };
         let session = StoredSession {
             provider_id: provider.id.clone(),
-            client_id: record.client_id,
-            redirect_uri: record.redirect_uri,
-            scopes: tokens.scope.clone().unwrap_or(record.scopes),
+            client_id: granted.client_id,
+            redirect_uri: granted.redirect_uri,
+            scopes: tokens.scope.clone().unwrap_or(granted.asked.clone()),
             tokens,
+            asked: granted.asked,
+            id_token,
         };
+        let missing = session.missing_scopes();
+        if !missing.is_empty() {
+            let names: Vec<&str> = missing.iter().map(|s| s.as_str()).collect();
+            let refresh = if names.contains(&"offline_access")
+                && session.tokens.refresh_token.is_none()
+            {
+                " Without offline_access there is no refresh token: the session ends when the access token expires."
+            } else {
+                ""
+            };
+            self.note(
+                FlowStep::Token,
+                "Fewer scopes granted than asked",
+                false,
+                format!(
+                    "The provider left out {} (RFC 6749 §3.3 lets it).{refresh} Some providers grant offline_access only with prompt=consent: add it under Extra parameters.",
+                    names.join(", ")
+                ),
+            );
+        }
         self.adopt(&session);
         Ok(session)
     }
@@ -371,7 +585,10 @@ where
                 refresh_expires_at: None,
                 scope: None,
                 obtained_at: self.clock.now(),
+                id_token: None,
             },
+            asked: Vec::new(),
+            id_token: None,
         };
         self.adopt(&session);
         self.note(

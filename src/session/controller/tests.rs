@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::config::AppConfig;
+use crate::oauth::jws::WebCryptoAlg;
 use crate::oauth::token::TokenSet;
 use crate::platform::MemoryStore;
 use crate::providers::presets;
@@ -14,20 +15,54 @@ use std::cell::Cell;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+/// Runs a future to its end (every fake here completes).
+trait Done: Future + Sized {
+    fn done(self) -> Self::Output {
+        block_on(self)
+    }
+}
+impl<F: Future> Done for F {}
+
 struct TestClock(Cell<f64>);
 impl Clock for Rc<TestClock> {
     fn now(&self) -> f64 {
         self.0.get()
     }
+
+    /// Time passes at once: a device grant's polling runs without waiting.
+    async fn sleep(&self, ms: f64) {
+        self.0.set(self.0.get() + ms);
+    }
 }
 
+/// Counting "random" bytes; a signature verifies when it is the bytes `good` (the browser's
+/// WebCrypto does the real thing, tested end to end); DPoP proofs are signed with `[9; 64]`.
 struct Counting(Cell<u8>);
-impl Entropy for Counting {
+const GOOD_SIGNATURE: [u8; 64] = [7; 64];
+impl Crypto for Counting {
     fn fill(&self, bytes: &mut [u8]) {
         for b in bytes {
             self.0.set(self.0.get().wrapping_add(1));
             *b = self.0.get();
         }
+    }
+
+    async fn verify(
+        &self,
+        _alg: &WebCryptoAlg,
+        jwk: &serde_json::Value,
+        _input: &[u8],
+        signature: &[u8],
+    ) -> Result<bool, String> {
+        Ok(signature == GOOD_SIGNATURE && jwk["x"] == "key-x")
+    }
+
+    async fn dpop_public_key(&self) -> Result<serde_json::Value, String> {
+        Ok(serde_json::json!({"kty": "EC", "crv": "P-256", "x": "dpop-x", "y": "dpop-y"}))
+    }
+
+    async fn dpop_sign(&self, _input: &[u8]) -> Result<Vec<u8>, String> {
+        Ok(vec![9; 64])
     }
 }
 
@@ -136,6 +171,7 @@ fn tokens(access: &str, refresh: Option<&str>, expires_at: f64) -> TokenSet {
         refresh_expires_at: None,
         scope: None,
         obtained_at: 0.0,
+        id_token: None,
     }
 }
 
@@ -147,6 +183,8 @@ fn stored(store: &MemoryStore, id: &str, access: &str, refresh: &str, expires_at
         redirect_uri: CALLBACK.into(),
         scopes: vec![Scope::new("connect"), Scope::new("read")],
         tokens: tokens(access, Some(refresh), expires_at),
+        asked: Vec::new(),
+        id_token: None,
     };
     store
         .set(
@@ -207,6 +245,7 @@ fn form(id: &str) -> ClientForm {
         client_secret: crate::types::ClientSecret::new("typed-secret"),
         redirect_uri: CALLBACK.into(),
         scopes: vec![Scope::new("connect"), Scope::new("read")],
+        ..ClientForm::default()
     }
 }
 
@@ -234,6 +273,7 @@ fn a_sign_in_stores_its_flow_then_exchanges_the_code_once() {
     let departure = rig
         .ctl
         .begin(&p, &form("client"), rig.ctl.attempt(&p))
+        .done()
         .unwrap();
     assert!(departure.url.starts_with(&format!("{A_API}/authorize?")));
     assert!(!departure.new_tab, "the answer comes back to this page");
@@ -274,6 +314,7 @@ fn a_callback_with_a_foreign_state_sends_nothing() {
     let p = provider(A);
     rig.ctl
         .begin(&p, &form("client"), rig.ctl.attempt(&p))
+        .done()
         .unwrap();
     let e = block_on(rig.ctl.complete("code=c&state=someone-elses", "")).unwrap_err();
     assert_eq!(e, FlowError::StateMismatch);
@@ -470,6 +511,8 @@ fn keep_fresh_refreshes_before_expiry_at_most_every_15_seconds() {
         redirect_uri: CALLBACK.into(),
         scopes: vec![],
         tokens: session_tokens,
+        asked: Vec::new(),
+        id_token: None,
     };
     store
         .set(
@@ -524,6 +567,7 @@ fn a_failing_store_keeps_the_tab_working_and_says_so() {
     let refused = rig
         .ctl
         .begin(&p, &form("client"), rig.ctl.attempt(&p))
+        .done()
         .unwrap_err();
     assert!(refused.contains("cannot store the sign-in"), "{refused}");
 }
@@ -538,6 +582,7 @@ fn a_secret_held_by_the_proxy_is_never_kept_nor_sent() {
     let departure = rig
         .ctl
         .begin(&p, &form("held-client"), rig.ctl.attempt(&p))
+        .done()
         .unwrap();
     assert_eq!(rig.ctl.typed_secret(&p.id), None, "not kept in this tab");
     let state = param(&departure.url, "state").unwrap();
@@ -556,7 +601,13 @@ fn an_answer_that_lands_elsewhere_keeps_this_tab() {
     let p = provider(A);
     let mut f = form("client");
     f.redirect_uri = "https://www.integromat.com/oauth/cb/app".into();
-    assert!(rig.ctl.begin(&p, &f, rig.ctl.attempt(&p)).unwrap().new_tab);
+    assert!(
+        rig.ctl
+            .begin(&p, &f, rig.ctl.attempt(&p))
+            .done()
+            .unwrap()
+            .new_tab
+    );
 }
 
 fn session_for(id: &str) -> StoredSession {
@@ -566,6 +617,8 @@ fn session_for(id: &str) -> StoredSession {
         redirect_uri: String::new(),
         scopes: Vec::new(),
         tokens: tokens("secret-token", None, 1e15),
+        asked: Vec::new(),
+        id_token: None,
     }
 }
 

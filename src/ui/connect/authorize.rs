@@ -2,8 +2,9 @@
 // scopes, the exact authorize URL that will be used, and Authorize.
 
 use super::form::ConnectForm;
+use super::options::{client_auth_line, protocol_switches, ExtraParams};
 use crate::oauth::OOB_REDIRECT;
-use crate::providers::Provider;
+use crate::providers::{ClientAuthMethod, Group, Provider};
 use crate::types::ClientId;
 use crate::ui::state::Client;
 use crate::ui::widgets::{CopyButton, ErrorBanner};
@@ -43,8 +44,38 @@ fn SecretField(form: ConnectForm, held: Memo<bool>) -> impl IntoView {
     }
 }
 
+/// Client id and secret (or the note that the proxy holds it, or nothing for a public client),
+/// and how the client authenticates.
+#[component]
+pub(super) fn ClientFields(provider: Provider, form: ConnectForm) -> impl IntoView {
+    let client = expect_context::<Client>();
+    let public = provider.standards.client_auth == ClientAuthMethod::None;
+    let held = {
+        let provider = provider.clone();
+        Memo::new(move |_| {
+            let id = ClientId::new(form.client_id.get());
+            client.ctl().secret_held(&provider, &id)
+        })
+    };
+    let secret = (!public).then(|| {
+        view! {
+            <label for="client-secret">"Client secret"</label>
+            <SecretField form=form held=held/>
+        }
+    });
+    let standard = provider.group == Group::Custom;
+    view! {
+        <label for="client-id">"Client id"</label>
+        <input id="client-id" type="text" autocomplete="off" spellcheck="false"
+            prop:value=move || form.client_id.get()
+            on:input=move |ev| form.client_id.set(event_target_value(&ev))/>
+        {secret}
+        {standard.then(|| client_auth_line(&provider))}
+    }
+}
+
 /// A checkbox per scope the provider knows, with its meaning and whether it is required.
-fn scope_boxes(provider: &Provider, form: ConnectForm) -> impl IntoView {
+pub(super) fn scope_boxes(provider: &Provider, form: ConnectForm) -> impl IntoView {
     let required = provider.required_scopes.clone();
     provider
         .scopes
@@ -83,15 +114,10 @@ pub fn AuthorizeForm(
     elsewhere: Memo<bool>,
     button: NodeRef<html::Button>,
     on_submit: impl Fn() + Copy + Send + Sync + 'static,
+    /// The authorize request is on its way (a pushed request first, with PAR).
+    leaving: RwSignal<bool>,
 ) -> impl IntoView {
     let client = expect_context::<Client>();
-    let held = {
-        let provider = provider.clone();
-        Memo::new(move |_| {
-            let id = ClientId::new(form.client_id.get());
-            client.ctl().secret_held(&provider, &id)
-        })
-    };
     let preview = {
         let provider = provider.clone();
         Memo::new(move |_| form.preview(&provider, &client.ctl()))
@@ -132,14 +158,11 @@ pub fn AuthorizeForm(
         })
     };
     let pkce = provider.pkce.then_some(" and PKCE challenge");
+    let nonce = move || form.value().asks_openid().then_some(" (and OpenID nonce)");
+    let par_provider = provider.clone();
     view! {
         <form class="form" novalidate on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); on_submit(); }>
-            <label for="client-id">"Client id"</label>
-            <input id="client-id" type="text" autocomplete="off" spellcheck="false"
-                prop:value=move || form.client_id.get()
-                on:input=move |ev| form.client_id.set(event_target_value(&ev))/>
-            <label for="client-secret">"Client secret"</label>
-            <SecretField form=form held=held/>
+            <ClientFields provider=provider.clone() form=form/>
             <label for="redirect-uri">"Redirect URI"</label>
             <input id="redirect-uri" type="url" spellcheck="false"
                 prop:value=move || form.redirect_uri.get()
@@ -147,17 +170,23 @@ pub fn AuthorizeForm(
             <p class="hint">"Must equal the redirect URI registered with the provider. Handshake's own: "<code>{app_callback.clone()}</code></p>
             {oob}
             {scopes}
+            {protocol_switches(&provider, form)}
+            <ExtraParams form=form/>
             <div class="preview">
                 <div class="preview-head">
                     <span>"Authorization URL"</span>
                     <CopyButton text=Signal::derive(move || preview.get()) label="Copy URL"/>
                 </div>
                 <code id="authorize-url" class="url">{move || preview.get()}</code>
-                <p class="hint">"This exact URL, with a fresh random state"{pkce}", is where Authorize sends you."</p>
+                <p class="hint">"This exact URL, with a fresh random state"{pkce}{nonce}", is where Authorize sends you."
+                    {move || form.value().pushes(&par_provider).then_some(" With PAR, these parameters are pushed to the provider first and the browser goes to the authorize endpoint with only the client id and a request_uri.")}
+                </p>
             </div>
             {elsewhere_note}
             <ErrorBanner message=form.problem/>
-            <button id="authorize" type="submit" class="primary" node_ref=button>"Authorize"</button>
+            <button id="authorize" type="submit" class="primary" node_ref=button disabled=move || leaving.get()>
+                {move || if leaving.get() { "Pushing the request…" } else { "Authorize" }}
+            </button>
         </form>
     }
 }

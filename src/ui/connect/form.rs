@@ -5,9 +5,57 @@
 use super::super::state::Ctl;
 use crate::platform::local_storage;
 use crate::providers::Provider;
-use crate::session::{load_prefs, save_prefs, Attempt, ClientForm, Prefs};
+use crate::session::{load_prefs, save_prefs, Attempt, ClientForm, DeviceStart, Prefs};
 use crate::types::{ClientId, ClientSecret, ProviderId, Scope};
 use leptos::prelude::*;
+
+/// The grant the Connect card uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GrantChoice {
+    /// RFC 6749 §4.1 (with PKCE, PAR, OIDC as the provider allows).
+    Code,
+    /// RFC 8628.
+    Device,
+    /// RFC 6749 §4.4.
+    Client,
+}
+
+impl GrantChoice {
+    /// The grants `provider` offers, the redirect first.
+    pub fn offered(provider: &Provider) -> Vec<GrantChoice> {
+        let st = &provider.standards;
+        let mut list = Vec::new();
+        if !provider.authorize_url.is_empty() {
+            list.push(GrantChoice::Code);
+        }
+        if st.device_authorization.is_some() {
+            list.push(GrantChoice::Device);
+        }
+        if provider.group == crate::providers::Group::Custom
+            && !st.grant_types.is_empty()
+            && st.offers("client_credentials")
+        {
+            list.push(GrantChoice::Client);
+        }
+        list
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            GrantChoice::Code => "Authorization code",
+            GrantChoice::Device => "Device code",
+            GrantChoice::Client => "Client credentials",
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            GrantChoice::Code => "code",
+            GrantChoice::Device => "device",
+            GrantChoice::Client => "client",
+        }
+    }
+}
 
 #[derive(Clone, Copy)]
 pub struct ConnectForm {
@@ -16,6 +64,14 @@ pub struct ConnectForm {
     pub redirect_uri: RwSignal<String>,
     pub scopes: RwSignal<Vec<Scope>>,
     pub api_key: RwSignal<String>,
+    /// Extra authorize parameters as typed (name, value).
+    pub extra: RwSignal<Vec<(String, String)>>,
+    pub use_par: RwSignal<bool>,
+    pub use_dpop: RwSignal<bool>,
+    /// How the credential is got: the redirect, a device code, or as the client.
+    pub grant: RwSignal<GrantChoice>,
+    /// A device sign-in waiting for the user.
+    pub device: RwSignal<Option<DeviceStart>>,
     pub problem: RwSignal<Option<String>>,
     /// The next attempt's state (and PKCE pair), made ahead so the URL shown is the URL used.
     attempt: StoredValue<Option<Attempt>, LocalStorage>,
@@ -32,6 +88,11 @@ impl ConnectForm {
             redirect_uri: RwSignal::new(String::new()),
             scopes: RwSignal::new(Vec::new()),
             api_key: RwSignal::new(String::new()),
+            extra: RwSignal::new(Vec::new()),
+            use_par: RwSignal::new(false),
+            use_dpop: RwSignal::new(false),
+            grant: RwSignal::new(GrantChoice::Code),
+            device: RwSignal::new(None),
             problem: RwSignal::new(None),
             attempt: StoredValue::new_local(None),
             attempt_version: RwSignal::new(0),
@@ -65,6 +126,18 @@ impl ConnectForm {
         );
         self.api_key
             .set(provider.demo_api_key.clone().unwrap_or_default());
+        self.extra.set(prefs.extra);
+        self.use_par
+            .set(prefs.use_par || provider.standards.par_required);
+        self.use_dpop.set(prefs.use_dpop);
+        self.grant.set(
+            GrantChoice::offered(provider)
+                .first()
+                .copied()
+                .unwrap_or(GrantChoice::Code),
+        );
+        self.device.set(None);
+        ctl.cancel_device();
         self.renew_attempt(provider, ctl);
         self.problem.set(None);
     }
@@ -100,6 +173,14 @@ impl ConnectForm {
             client_secret: ClientSecret::new(self.client_secret.get()),
             redirect_uri: self.redirect_uri.get(),
             scopes: self.scopes.get(),
+            extra: self
+                .extra
+                .get()
+                .into_iter()
+                .filter(|(k, v)| !(k.trim().is_empty() && v.trim().is_empty()))
+                .collect(),
+            use_par: self.use_par.get(),
+            use_dpop: self.use_dpop.get(),
         }
     }
 
@@ -115,6 +196,9 @@ impl ConnectForm {
                 client_id: ClientId::new(value.client_id.as_str().trim()),
                 redirect_uri: value.redirect_uri.trim().into(),
                 scopes: value.scopes,
+                extra: value.extra,
+                use_par: value.use_par,
+                use_dpop: value.use_dpop,
             },
         )
         .map_err(|e| e.0)

@@ -5,6 +5,8 @@
 mod api_key;
 mod authorize;
 mod form;
+mod grants;
+mod options;
 mod paste;
 
 use super::state::{BootInfo, Client, Providers, ScopeRequest};
@@ -13,7 +15,8 @@ use crate::providers::{Flow, Group, Provider};
 use crate::types::ProviderId;
 use api_key::ApiKeyForm;
 use authorize::AuthorizeForm;
-use form::ConnectForm;
+use form::{ConnectForm, GrantChoice};
+use grants::GrantForm;
 use leptos::html;
 use leptos::prelude::*;
 use paste::PasteBox;
@@ -88,23 +91,30 @@ pub fn Connect() -> impl IntoView {
 
     let callback = app_callback.clone();
     let elsewhere = Memo::new(move |_| form.redirect_uri.get().trim() != callback);
+    let leaving = RwSignal::new(false);
     let authorize = move || {
         let Some(provider) = provider.get_untracked() else {
             return;
         };
         let ctl = client.ctl();
         let attempt = form.take_attempt(&provider, &ctl);
-        match ctl.begin(&provider, &form.value(), attempt) {
-            Ok(departure) if departure.new_tab => {
-                // The answer will not come back here: keep this tab for pasting it.
-                if !open_new_tab(&departure.url) {
-                    form.problem.set(Some("The browser blocked the new tab. Allow pop-ups for this page, or copy the URL above.".into()));
+        let value = form.value();
+        leaving.set(true);
+        leptos::task::spawn_local(async move {
+            let result = ctl.begin(&provider, &value, attempt).await;
+            leaving.set(false);
+            match result {
+                Ok(departure) if departure.new_tab => {
+                    // The answer will not come back here: keep this tab for pasting it.
+                    if !open_new_tab(&departure.url) {
+                        form.problem.set(Some("The browser blocked the new tab. Allow pop-ups for this page, or copy the URL above.".into()));
+                    }
+                    left_for_provider.set(true);
                 }
-                left_for_provider.set(true);
+                Ok(departure) => assign(&departure.url),
+                Err(why) => form.problem.set(Some(why)),
             }
-            Ok(departure) => assign(&departure.url),
-            Err(why) => form.problem.set(Some(why)),
-        }
+        });
     };
 
     let on_provider = move |ev: leptos::ev::Event| {
@@ -112,21 +122,44 @@ pub fn Connect() -> impl IntoView {
     };
     let sign_in = move || {
         let p = provider.get()?;
-        Some(match p.flow {
-            Flow::AuthorizationCode => {
+        if p.flow == Flow::ApiKey {
+            return Some(view! { <ApiKeyForm provider=p form=form/> }.into_any());
+        }
+        let offered = GrantChoice::offered(&p);
+        let chooser = (offered.len() > 1).then(|| {
+            let buttons = offered
+                .iter()
+                .map(|g| {
+                    let g = *g;
+                    view! {
+                        <label class="chip-check">
+                            <input type="radio" name="grant" id=format!("grant-{}", g.key())
+                                prop:checked=move || form.grant.get() == g
+                                on:change=move |_| { client.ctl().cancel_device(); form.device.set(None); form.grant.set(g) }/>
+                            {g.label()}
+                        </label>
+                    }
+                })
+                .collect_view();
+            view! { <fieldset class="scopes grant-choice"><legend>"Grant"</legend>{buttons}</fieldset> }
+        });
+        let app_callback = app_callback.clone();
+        let form_for_grant = move || match form.grant.get() {
+            GrantChoice::Code => {
                 let open = Signal::derive({
                     let has_notes = p.notes.is_some();
                     move || elsewhere.get() || left_for_provider.get() || has_notes
                 });
                 view! {
                     <AuthorizeForm provider=p.clone() form=form app_callback=app_callback.clone()
-                        elsewhere=elsewhere button=authorize_button on_submit=authorize/>
-                    <PasteBox provider=p.id open=open on_done=move || left_for_provider.set(false)/>
+                        elsewhere=elsewhere button=authorize_button on_submit=authorize leaving=leaving/>
+                    <PasteBox provider=p.id.clone() open=open on_done=move || left_for_provider.set(false)/>
                 }
                 .into_any()
             }
-            Flow::ApiKey => view! { <ApiKeyForm provider=p form=form/> }.into_any(),
-        })
+            grant => view! { <GrantForm provider=p.clone() form=form grant=grant/> }.into_any(),
+        };
+        Some(view! { {chooser} {form_for_grant} }.into_any())
     };
 
     view! {
