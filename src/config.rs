@@ -22,6 +22,8 @@ pub struct AppConfig {
     pub default_provider: ProviderId,
     /// How long a request may take before Handshake gives up on it.
     pub request_timeout_seconds: u32,
+    /// Presets moved to another host: each URL on the preset's own origin moves under this base.
+    pub rehost: std::collections::BTreeMap<ProviderId, HttpUrl>,
 }
 
 /// The file's shape; every field is optional and falls back to the local defaults.
@@ -33,6 +35,8 @@ struct ConfigFile {
     upstreams: std::collections::BTreeMap<String, String>,
     default_provider: Option<String>,
     request_timeout_seconds: Option<u32>,
+    #[serde(default)]
+    rehost: std::collections::BTreeMap<String, String>,
 }
 
 pub const DEFAULT_SANDBOX_URL: &str = "http://127.0.0.1:8090";
@@ -67,17 +71,24 @@ pub struct HeldSecret {
     /// The paths (after `/proxy/<upstream>`) whose POSTs get the secret; empty from an older proxy.
     #[serde(default)]
     pub token_paths: Vec<String>,
+    /// Paths that authenticate the client without granting a token (PAR, introspection…).
+    #[serde(default)]
+    pub auth_paths: Vec<String>,
     /// `client_secret_post` or `client_secret_basic`.
     #[serde(default)]
     pub auth: Option<String>,
 }
 
 impl ProxyInfo {
-    /// Whether the proxy adds the secret of `client_id` to requests for `upstream`.
-    pub fn holds_secret(&self, upstream: &str, client_id: &str) -> bool {
-        self.secrets
-            .iter()
-            .any(|s| s.upstream == upstream && s.client_id == client_id)
+    /// Whether the proxy adds the secret of `client_id` to POSTs at `path` (below `/proxy/
+    /// <upstream>`); an older proxy that names no paths is taken to add it everywhere it can.
+    pub fn holds_secret(&self, upstream: &str, client_id: &str, path: &str) -> bool {
+        self.secrets.iter().any(|s| {
+            s.upstream == upstream
+                && s.client_id == client_id
+                && ((s.token_paths.is_empty() && s.auth_paths.is_empty())
+                    || s.token_paths.iter().chain(&s.auth_paths).any(|p| p == path))
+        })
     }
 }
 
@@ -141,7 +152,17 @@ impl AppConfig {
             upstreams.retain(|u| u.name != name);
             upstreams.push(Upstream { name, base });
         }
+        let rehost = file
+            .rehost
+            .into_iter()
+            .map(|(id, base)| {
+                HttpUrl::parse(&base)
+                    .map(|u| (ProviderId::new(id.as_str()), u))
+                    .map_err(|e| format!("config.json rehost {id}: {e}"))
+            })
+            .collect::<Result<_, _>>()?;
         Ok(AppConfig {
+            rehost,
             proxy_base: proxy_base.trim_end_matches('/').to_string(),
             sandbox_url,
             upstreams,
@@ -280,9 +301,9 @@ mod tests {
             r#"{"upstreams":["academy"],"secrets":[{"upstream":"academy","client_id":"c1"}]}"#,
         )
         .unwrap();
-        assert!(info.holds_secret("academy", "c1"));
-        assert!(!info.holds_secret("academy", "c2"));
-        assert!(!info.holds_secret("sandbox", "c1"));
+        assert!(info.holds_secret("academy", "c1", "/api/v2/token"));
+        assert!(!info.holds_secret("academy", "c2", "/api/v2/token"));
+        assert!(!info.holds_secret("sandbox", "c1", "/api/v2/token"));
     }
 
     #[test]

@@ -1,15 +1,24 @@
 // Property tests ("fuzzing") of every parser that reads outside input: the callback and pasted
-// answers, token answers, URLs, provider files, catalog drafts. None may panic, whatever arrives.
+// answers, token answers, URLs, provider files, catalog drafts, and a standard provider's
+// metadata, JWS, ID token claims, device, introspection, PAR and DPoP answers. None may panic,
+// whatever arrives.
 
 use handshake::catalog::{
     build, build_custom, catalog, fill_path, next_page, Draft, Paging, Target,
 };
 use handshake::config::{AppConfig, Overrides};
+use handshake::oauth::authorize::parse_par_response;
 use handshake::oauth::callback::{
     check_issuer, parse_callback, parse_pasted, validate_callback, FlowRecord, Lookup, StateRule,
 };
+use handshake::oauth::device::{parse_device_response, parse_poll};
+use handshake::oauth::dpop::nonce_requested;
+use handshake::oauth::id_token::{check_claims, Expected};
+use handshake::oauth::introspect::parse_introspection;
+use handshake::oauth::jws;
 use handshake::oauth::token::{parse_token_response, provider_said};
 use handshake::providers::custom::import_json;
+use handshake::providers::discovery::{draft_from, parse_metadata};
 use handshake::providers::{presets, CatalogId};
 use handshake::types::State;
 use handshake::url::HttpUrl;
@@ -115,5 +124,26 @@ proptest! {
                        Paging::HasMore { param: "page", flag: "hasMore" }, Paging::Envelope { param: "page" }] {
             let _ = next_page(paging, &values, &answer);
         }
+    }
+
+    #[test]
+    fn standard_provider_answers_never_panic(body in hostile(), status in 0u16..700, now in any::<f64>(), b64 in "[A-Za-z0-9_.=-]{0,80}") {
+        if let Ok(meta) = parse_metadata(&body, "https://a.example") {
+            let _ = draft_from(&meta, &body).to_provider();
+        }
+        for token in [body.as_str(), b64.as_str()] {
+            if let Ok(parsed) = jws::parse(token) {
+                let _ = jws::select_key(&serde_json::from_str(&body).unwrap_or_default(), &parsed);
+            }
+        }
+        let claims: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+        let _ = check_claims(&claims, &Expected { issuer: Some("https://a.example"), client_id: "c", nonce: Some("n"), sub: Some("s"), now_s: now, access_token: Some((&b64, 256)) });
+        let provider = presets(&AppConfig::from_file(None, "http://h/").unwrap()).remove(0);
+        let resp = HttpResponse::new(status, vec![("dpop-nonce".into(), body.clone()), ("www-authenticate".into(), body.clone())], body.clone());
+        let _ = parse_device_response(&resp, now);
+        let _ = parse_poll(&provider, &resp, now);
+        let _ = parse_introspection(&resp);
+        let _ = parse_par_response(&resp);
+        let _ = nonce_requested(&resp);
     }
 }

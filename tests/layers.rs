@@ -84,9 +84,13 @@ fn module_of(src: &Path, file: &Path) -> String {
 }
 
 /// The file's code without its test module (`#[cfg(test)] mod tests { … }` at the end, or a
-/// `tests.rs` of its own).
+/// `tests.rs` or `tests/` folder of its own).
 fn code_of(file: &Path) -> String {
-    if file.file_name().is_some_and(|n| n == "tests.rs") {
+    let in_tests_folder = file
+        .parent()
+        .and_then(|d| d.file_name())
+        .is_some_and(|n| n == "tests");
+    if file.file_name().is_some_and(|n| n == "tests.rs") || in_tests_folder {
         return String::new();
     }
     let text = std::fs::read_to_string(file).unwrap();

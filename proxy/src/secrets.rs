@@ -261,7 +261,7 @@ pub fn inject<'a>(
         if let Some(g) = grants.pop() {
             return Err(ProxyError::GrantAtAuthPath(g));
         }
-        return place(rule, call, query, body, carrier).map(Some);
+        return place(rule, call, query, body, carrier, true).map(Some);
     }
     // Dialects without grant_type (the PHP-style API) are read by what they send.
     let grant = match grants.pop() {
@@ -282,20 +282,24 @@ pub fn inject<'a>(
                 .join(", "),
         });
     }
-    place(rule, call, query, body, carrier).map(Some)
+    place(rule, call, query, body, carrier, false).map(Some)
 }
 
-/// Puts the secret where the rule says: beside `client_id`, or as HTTP Basic.
+/// Puts the secret where the rule says: beside `client_id`, or as HTTP Basic. With Basic,
+/// `client_id` leaves the parameters at a token path; at an auth path it stays (a pushed
+/// authorization request carries it as one of the request's own, RFC 9126 §2.1).
 fn place<'a>(
     rule: &'a SecretRule,
     call: &TokenCall,
     query: Vec<(String, String)>,
     body: BodyParams,
     carrier: Carrier,
+    auth_path: bool,
 ) -> Result<Injection<'a>, ProxyError> {
     let secret = rule.secret.expose();
-    let keep =
-        |k: &str| k != "client_secret" && (rule.auth == ClientAuth::Post || k != "client_id");
+    let keep = |k: &str| {
+        k != "client_secret" && (rule.auth == ClientAuth::Post || auth_path || k != "client_id")
+    };
     let query_out = if query.iter().any(|(k, _)| !keep(k)) || carrier == Carrier::Query {
         let mut pairs: Vec<(String, String)> = query.into_iter().filter(|(k, _)| keep(k)).collect();
         if rule.auth == ClientAuth::Post && carrier == Carrier::Query {
@@ -705,7 +709,10 @@ mod tests {
             par.authorization.as_deref(),
             Some(format!("Basic {}", basic_credentials("app", "s3cr3t")).as_str())
         );
-        assert_eq!(&par.body[..], b"response_type=code&scope=openid");
+        assert_eq!(
+            &par.body[..],
+            b"client_id=app&response_type=code&scope=openid"
+        );
         // A token request sent to the auth path would skip the grant check: refused.
         for grant in ["client_credentials", "authorization_code"] {
             let sneaky = run(

@@ -417,7 +417,11 @@ async fn an_auth_path_gets_the_secret_but_never_grants_a_token() {
         .unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
     let pushed = up.last();
-    assert_eq!(pushed.body, "response_type=code&scope=openid");
+    // RFC 9126 §2.1: client_id stays among a pushed request's parameters.
+    assert_eq!(
+        pushed.body,
+        "client_id=client-1&response_type=code&scope=openid"
+    );
     let expected = base64::engine::general_purpose::STANDARD.encode(format!("client-1:{SECRET}"));
     assert_eq!(
         pushed.header("authorization"),

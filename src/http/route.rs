@@ -37,21 +37,43 @@ impl Routes {
         Routes { config, proxy_info }
     }
 
-    /// Adds the upstreams custom providers name for their hosts.
+    /// Adds the upstreams custom providers name for their hosts (those that cannot be added
+    /// are left out; `adopt_upstream` says why).
     pub fn with_providers(mut self, providers: &[Provider]) -> Self {
         for p in providers {
-            let (Some(name), Ok(base)) = (&p.upstream, HttpUrl::parse(&p.api_base)) else {
-                continue;
-            };
-            if let Ok(origin) = HttpUrl::parse(&base.origin()) {
-                self.config.upstreams.retain(|u| &u.name != name);
-                self.config.upstreams.push(Upstream {
-                    name: name.clone(),
-                    base: origin,
-                });
+            if let Some(name) = &p.upstream {
+                let _ = self.adopt_upstream(name, &p.api_base);
             }
         }
         self
+    }
+
+    /// Lets `name` reach the origin of `url` through the proxy. A provider description can never
+    /// re-route another provider's traffic (RFC 9700 §4.4): a name already in use for another
+    /// host is refused, and a host another upstream covers keeps that one.
+    pub fn adopt_upstream(&mut self, name: &str, url: &str) -> Result<(), String> {
+        let origin = HttpUrl::parse(url)
+            .and_then(|u| HttpUrl::parse(&u.origin()))
+            .map_err(|e| e.to_string())?;
+        if let Some(existing) = self.config.upstreams.iter().find(|u| u.name == name) {
+            return if existing.base.origin() == origin.origin() {
+                Ok(())
+            } else {
+                Err(format!(
+                    "The proxy upstream {} already reaches {}: a provider cannot send its traffic elsewhere. Choose another name.",
+                    crate::types::quote(name),
+                    existing.base.origin()
+                ))
+            };
+        }
+        if self.config.upstream_for(&origin).is_some() {
+            return Ok(());
+        }
+        self.config.upstreams.push(Upstream {
+            name: name.to_string(),
+            base: origin,
+        });
+        Ok(())
     }
 
     pub fn config(&self) -> &AppConfig {
@@ -78,17 +100,18 @@ impl Routes {
         })
     }
 
-    /// Whether the proxy reaching `token_url` adds `client_id`'s secret to its token requests.
-    pub fn secret_held(&self, token_url: &str, client_id: &ClientId) -> bool {
-        let Ok(token) = HttpUrl::parse(token_url) else {
+    /// Whether the proxy reaching `url` adds `client_id`'s secret to POSTs there.
+    pub fn secret_held(&self, url: &str, client_id: &ClientId) -> bool {
+        let Ok(target) = HttpUrl::parse(url) else {
             return false;
         };
-        let Some(upstream) = self.config.upstream_for(&token) else {
+        let Some(upstream) = self.config.upstream_for(&target) else {
             return false;
         };
+        let path = target.path_below(&upstream.base).unwrap_or("/");
         self.proxy_info
             .as_ref()
-            .is_some_and(|i| i.holds_secret(&upstream.name, client_id.as_str()))
+            .is_some_and(|i| i.holds_secret(&upstream.name, client_id.as_str(), path))
     }
 }
 
@@ -129,12 +152,62 @@ mod tests {
     }
 
     #[test]
+    fn a_provider_file_cannot_reroute_another_providers_traffic() {
+        let mut evil = crate::providers::custom::CustomDraft {
+            name: "Totally the Academy".into(),
+            authorize_url: "https://evil.example/authorize".into(),
+            token_url: "https://evil.example/token".into(),
+            api_base: "https://evil.example/api".into(),
+            upstream: "academy".into(),
+            ..Default::default()
+        }
+        .to_provider()
+        .unwrap();
+        let r = routes(None).with_providers(std::slice::from_ref(&evil));
+        // The Academy's token request still goes to the Academy's upstream, not evil.example.
+        assert_eq!(
+            r.route("https://app-academy.make.com/api/v2/token")
+                .unwrap(),
+            Target::Proxy("http://127.0.0.1:8080/proxy/academy/api/v2/token".into())
+        );
+        assert!(matches!(
+            r.route("https://evil.example/token").unwrap(),
+            Target::Direct(_)
+        ));
+        let mut r = routes(None);
+        assert!(r
+            .adopt_upstream("academy", "https://evil.example/api")
+            .unwrap_err()
+            .contains("already reaches https://app-academy.make.com"));
+        // A fresh name for a fresh host is fine, and so is the right name for its own host.
+        evil.upstream = Some("evil".into());
+        let r = routes(None).with_providers(&[evil]);
+        assert_eq!(
+            r.route("https://evil.example/token").unwrap(),
+            Target::Proxy("http://127.0.0.1:8080/proxy/evil/token".into())
+        );
+        assert!(routes(None)
+            .adopt_upstream("academy", "https://app-academy.make.com/x")
+            .is_ok());
+    }
+
+    #[test]
     fn the_secret_is_held_for_the_upstream_and_client_the_proxy_names() {
         let r = routes(Some(
             r#"{"upstreams":["academy"],"secrets":[{"upstream":"academy","client_id":"c1"}]}"#,
         ));
         let token = "https://app-academy.make.com/api/v2/token";
         assert!(r.secret_held(token, &"c1".into()));
+        // A proxy that names its paths holds the secret there only.
+        let precise = routes(Some(
+            r#"{"upstreams":["academy"],"secrets":[{"upstream":"academy","client_id":"c1","token_paths":["/api/v2/token"],"auth_paths":["/api/v2/par"]}]}"#,
+        ));
+        assert!(precise.secret_held(token, &"c1".into()));
+        assert!(precise.secret_held("https://app-academy.make.com/api/v2/par", &"c1".into()));
+        assert!(!precise.secret_held(
+            "https://app-academy.make.com/api/v2/introspect",
+            &"c1".into()
+        ));
         assert!(!r.secret_held(token, &"c2".into()));
         assert!(!r.secret_held("https://metamaps.cc/oauth/token", &"c1".into()));
         assert!(!routes(None).secret_held(token, &"c1".into()));

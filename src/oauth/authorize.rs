@@ -108,9 +108,9 @@ pub fn par_request(
     p: &AuthorizeParams,
 ) -> HttpRequest {
     let params = authorize_params(provider, p);
+    // RFC 9126 §2.1: client_id stays one of the request's parameters, whatever the client auth.
     let pairs: Vec<(&str, &str)> = params
         .iter()
-        .filter(|(k, _)| k != "client_id")
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
     client_request(
@@ -277,7 +277,7 @@ mod tests {
             .starts_with("Basic "));
         assert_eq!(
             req.body.as_deref(),
-            Some("scope=openid&redirect_uri=https%3A%2F%2Fapp%2Fcb&response_type=code&state=st&code_challenge=ch&code_challenge_method=S256")
+            Some("scope=openid&client_id=c&redirect_uri=https%3A%2F%2Fapp%2Fcb&response_type=code&state=st&code_challenge=ch&code_challenge_method=S256")
         );
         let answer = HttpResponse::new(
             201,

@@ -46,6 +46,9 @@ pub struct Expected<'a> {
     pub sub: Option<&'a str>,
     /// Seconds since the epoch.
     pub now_s: f64,
+    /// The access token that came with the ID token, and the hash size of its algorithm
+    /// (256, 384, 512), for `at_hash`.
+    pub access_token: Option<(&'a str, u32)>,
 }
 
 /// Everything verified about an ID token, kept with the session for the inspector.
@@ -175,6 +178,22 @@ pub fn check_claims(claims: &Value, want: &Expected) -> Vec<Check> {
         )),
         (None, _) => {}
     }
+    // §3.1.3.8: at_hash, when present, binds the ID token to the access token beside it.
+    if let (Some(at_hash), Some((token, bits))) = (text(claims, "at_hash"), want.access_token) {
+        checks.push(if at_hash == half_hash(token, bits) {
+            Check::new(
+                "at_hash",
+                Passed,
+                "matches the access token that came with it",
+            )
+        } else {
+            Check::new(
+                "at_hash",
+                Failed,
+                "does not match the access token that came with it: one of the two was swapped",
+            )
+        });
+    }
     let sub = text(claims, "sub");
     checks.push(match (sub, want.sub) {
         (None, _) => Check::new("sub", Failed, "the token has no sub claim"),
@@ -186,6 +205,19 @@ pub fn check_claims(claims: &Value, want: &Expected) -> Vec<Check> {
         (Some(s), _) => Check::new("sub", Passed, format!("the user is {s}")),
     });
     checks
+}
+
+/// OpenID Connect Core §3.1.3.6: base64url of the left half of the token's hash.
+fn half_hash(token: &str, bits: u32) -> String {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    use sha2::Digest;
+    let digest: Vec<u8> = match bits {
+        384 => sha2::Sha384::digest(token.as_bytes()).to_vec(),
+        512 => sha2::Sha512::digest(token.as_bytes()).to_vec(),
+        _ => sha2::Sha256::digest(token.as_bytes()).to_vec(),
+    };
+    URL_SAFE_NO_PAD.encode(&digest[..digest.len() / 2])
 }
 
 #[cfg(test)]
@@ -200,6 +232,7 @@ mod tests {
             nonce,
             sub: None,
             now_s: 1_000_000.0,
+            access_token: None,
         }
     }
 
@@ -267,6 +300,31 @@ mod tests {
         assert!(check_claims(&good(), &other_user)
             .iter()
             .any(|c| c.name == "sub" && c.verdict == Verdict::Failed));
+    }
+
+    #[test]
+    fn at_hash_binds_the_access_token() {
+        // OpenID Connect Core, Appendix A.3's example: at_hash of its access token.
+        let token = "jHkWEdUXMU1BwAsC4vtUsZwnNvTIxEl0z9K3vx5KF0Y";
+        let mut claims = good();
+        claims["at_hash"] = json!("77QmUPtjPfzWtF2AnpK9RQ");
+        let with = Expected {
+            access_token: Some((token, 256)),
+            ..want(Some("n1"))
+        };
+        let at = check_claims(&claims, &with);
+        assert!(
+            at.iter()
+                .any(|c| c.name == "at_hash" && c.verdict == Verdict::Passed),
+            "{at:?}"
+        );
+        let swapped = Expected {
+            access_token: Some(("another-token", 256)),
+            ..want(Some("n1"))
+        };
+        assert!(check_claims(&claims, &swapped)
+            .iter()
+            .any(|c| c.name == "at_hash" && c.verdict == Verdict::Failed));
     }
 
     #[test]

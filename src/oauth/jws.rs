@@ -103,6 +103,15 @@ impl Alg {
         }
     }
 
+    /// The size of the algorithm's hash in bits (for OpenID Connect's `at_hash`).
+    pub fn hash_bits(self) -> u32 {
+        match self.webcrypto().hash {
+            "SHA-384" => 384,
+            "SHA-512" => 512,
+            _ => 256,
+        }
+    }
+
     /// RFC 7518 §3.4: an ECDSA signature is R and S side by side, each the curve's size.
     fn signature_len(self) -> Option<usize> {
         match self {

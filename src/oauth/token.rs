@@ -105,18 +105,24 @@ pub fn client_request(
     params: &[(&str, &str)],
 ) -> HttpRequest {
     let mut who: Vec<(&str, &str)> = Vec::new();
+    // A request that names its client itself (a pushed authorization request) keeps it there.
+    let named = params.iter().any(|(k, _)| *k == "client_id");
     let basic = match (client.client_secret, provider.standards.client_auth) {
         (Some(secret), ClientAuthMethod::ClientSecretBasic) => Some(basic_credentials(
             client.client_id.as_str(),
             secret.expose(),
         )),
         (Some(secret), ClientAuthMethod::ClientSecretPost) => {
-            who.push(("client_id", client.client_id.as_str()));
+            if !named {
+                who.push(("client_id", client.client_id.as_str()));
+            }
             who.push(("client_secret", secret.expose()));
             None
         }
         _ => {
-            who.push(("client_id", client.client_id.as_str()));
+            if !named {
+                who.push(("client_id", client.client_id.as_str()));
+            }
             None
         }
     };

@@ -395,6 +395,22 @@ fn slug(name: &str) -> String {
     }
 }
 
+/// A provider description may not pose as a built-in provider (same name) — a user choosing
+/// "Make App Academy v2" must get the real one — nor replace one (same id).
+pub fn check_against(existing: &[Provider], new: &Provider) -> Result<(), String> {
+    let clash = existing.iter().find(|p| {
+        p.group != Group::Custom
+            && (p.id == new.id || p.name.trim().eq_ignore_ascii_case(new.name.trim()))
+    });
+    match clash {
+        Some(p) => Err(format!(
+            "{} is the name of a built-in provider: give yours another name.",
+            crate::types::quote(&p.name)
+        )),
+        None => Ok(()),
+    }
+}
+
 /// The export file: a version tag and the form (which has no place for secrets).
 #[derive(Serialize, Deserialize)]
 struct ExportFile {
@@ -540,6 +556,32 @@ mod tests {
         let sandbox = presets(&config).remove(0);
         let text = export_json(&sandbox);
         assert!(!text.contains("academy-sandbox-secret"));
+    }
+
+    #[test]
+    fn a_description_cannot_pose_as_a_built_in_provider() {
+        let config = AppConfig::from_file(None, "http://127.0.0.1:8080/").unwrap();
+        let all = presets(&config);
+        let mut fake = draft();
+        fake.name = "make app academy v2 (oauth2)".into();
+        let e = check_against(&all, &fake.to_provider().unwrap()).unwrap_err();
+        assert!(e.contains("built-in provider"), "{e}");
+        assert!(check_against(&all, &draft().to_provider().unwrap()).is_ok());
+    }
+
+    #[test]
+    fn an_api_key_provider_needs_no_oauth_endpoints() {
+        let key = CustomDraft {
+            name: "Key API".into(),
+            flow: Flow::ApiKey,
+            api_base: "https://api.example.com".into(),
+            auth_header: "X-Auth-Token".into(),
+            ..CustomDraft::default()
+        };
+        let p = key.to_provider().unwrap();
+        assert_eq!(p.flow, Flow::ApiKey);
+        assert_eq!(p.auth, AuthStyle::ApiKeyHeader("X-Auth-Token".into()));
+        assert_eq!(import_json(&export_json(&p)).unwrap(), p);
     }
 
     #[test]

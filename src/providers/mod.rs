@@ -492,9 +492,45 @@ pub fn presets(config: &AppConfig) -> Vec<Provider> {
             Group::Real,
         ),
     ]
+    .into_iter()
+    .map(|p| match config.rehost.get(&p.id) {
+        Some(base) => p.rehosted(base),
+        None => p,
+    })
+    .collect()
 }
 
 impl Provider {
+    /// The same provider served elsewhere (config.json `rehost`): every URL on its own
+    /// origin moves under `base` (authorize, token, refresh, revoke, userinfo, API base).
+    pub fn rehosted(mut self, base: &crate::url::HttpUrl) -> Provider {
+        let Ok(own) = crate::url::HttpUrl::parse(&self.api_base).map(|u| u.origin()) else {
+            return self;
+        };
+        let to = format!("{}{}", base.origin(), base.path().trim_end_matches('/'));
+        let mv = |url: &mut String| {
+            if let Some(rest) = url.strip_prefix(&own) {
+                if rest.is_empty() || rest.starts_with(['/', '?']) {
+                    *url = format!("{to}{rest}");
+                }
+            }
+        };
+        mv(&mut self.authorize_url);
+        mv(&mut self.token.url);
+        mv(&mut self.api_base);
+        for endpoint in [self.refresh.as_mut(), self.userinfo.as_mut()]
+            .into_iter()
+            .flatten()
+        {
+            mv(&mut endpoint.url);
+        }
+        if let Some(r) = self.revoke.as_mut() {
+            mv(&mut r.endpoint.url);
+        }
+        self.summary = format!("{} Served from {to} (config.json).", self.summary);
+        self
+    }
+
     /// RFC 6749 §3.3: the scope parameter, joined with this provider's separator.
     pub fn scope_string(&self, scopes: &[Scope]) -> String {
         let names: Vec<&str> = scopes.iter().map(Scope::as_str).collect();
@@ -553,6 +589,35 @@ mod tests {
         ids.sort();
         ids.dedup();
         assert_eq!(ids.len(), all.len());
+    }
+
+    #[test]
+    fn a_preset_can_be_rehosted_authorize_included() {
+        let config = AppConfig::from_file(
+            Some(r#"{"rehost":{"academy-v2":"https://academy.internal/mirror/"}}"#),
+            "http://127.0.0.1:8080/",
+        )
+        .unwrap();
+        let all = presets(&config);
+        let p = all.iter().find(|p| p.id == "academy-v2").unwrap();
+        assert_eq!(
+            p.authorize_url,
+            "https://academy.internal/mirror/api/v2/authorize"
+        );
+        assert_eq!(p.token.url, "https://academy.internal/mirror/api/v2/token");
+        assert_eq!(
+            p.revoke.as_ref().unwrap().endpoint.url,
+            "https://academy.internal/mirror/api/v2/invalidate"
+        );
+        assert_eq!(p.api_base, "https://academy.internal/mirror/api/v2");
+        // The others stay where they are.
+        let v1 = all.iter().find(|p| p.id == "academy-v1").unwrap();
+        assert_eq!(v1.api_base, "https://app-academy.make.com/api/v1");
+        assert!(
+            AppConfig::from_file(Some(r#"{"rehost":{"academy-v2":"nope"}}"#), "http://a/")
+                .unwrap_err()
+                .contains("rehost academy-v2")
+        );
     }
 
     #[test]

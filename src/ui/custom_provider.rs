@@ -4,7 +4,10 @@
 use super::state::{Client, Providers};
 use super::widgets::CopyButton;
 use crate::providers::custom::{export_json, import_json, CustomDraft, FieldError};
-use crate::providers::{BodyEncoding, ExpiryUnit, Group, Provider, RevokeStyle};
+use crate::providers::discovery::{draft_from, summary};
+use crate::providers::{
+    BodyEncoding, ClientAuthMethod, ExpiryUnit, Flow, Group, Provider, RevokeStyle,
+};
 use crate::types::ProviderId;
 use leptos::prelude::*;
 
@@ -67,6 +70,14 @@ fn description_fields(
 ) -> impl IntoView {
     view! {
                     {text_field(draft, errors, "name", "Name", "My API", |d| d.name.clone(), |d, v| d.name = v)}
+                    <label for="custom-flow">"How a user gets a credential"</label>
+                    <select id="custom-flow" on:change=move |ev| {
+                        let v = if event_target_value(&ev) == "api_key" { Flow::ApiKey } else { Flow::AuthorizationCode };
+                        draft.update(|d| d.flow = v);
+                    }>
+                        <option value="oauth" selected=move || draft.with(|d| d.flow == Flow::AuthorizationCode)>"OAuth 2 / OpenID Connect"</option>
+                        <option value="api_key" selected=move || draft.with(|d| d.flow == Flow::ApiKey)>"An API key the user types"</option>
+                    </select>
                     {text_field(draft, errors, "authorize_url", "Authorize URL", "https://id.example.com/oauth/authorize", |d| d.authorize_url.clone(), |d, v| d.authorize_url = v)}
                     {text_field(draft, errors, "token_url", "Token URL", "https://id.example.com/oauth/token", |d| d.token_url.clone(), |d, v| d.token_url = v)}
                     {text_field(draft, errors, "token_method", "Token method", "POST", |d| d.token_method.clone(), |d, v| d.token_method = v)}
@@ -111,6 +122,91 @@ fn description_fields(
                     </select>
                     {text_field(draft, errors, "upstream", "Proxy upstream name (optional)", "myapi", |d| d.upstream.clone(), |d, v| d.upstream = v)}
                     {text_field(draft, errors, "client_id", "Default client id (optional)", "", |d| d.client_id.clone(), |d, v| d.client_id = v)}
+    }
+}
+
+/// Issuer URL → metadata → the form filled, with what it switched on.
+#[component]
+fn Discover(draft: RwSignal<CustomDraft>, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
+    let client = expect_context::<Client>();
+    let issuer = RwSignal::new(String::new());
+    let found = RwSignal::new(None::<(String, Vec<String>)>);
+    let discover = Action::new_local(move |issuer: &String| {
+        let ctl = client.ctl();
+        let issuer = issuer.clone();
+        async move { ctl.discover(&issuer).await }
+    });
+    Effect::new(move |_| match discover.value().get() {
+        Some(Ok((meta, url))) => {
+            let name = draft.with_untracked(|d| d.name.clone());
+            let mut filled = draft_from(&meta, &name);
+            filled.upstream = draft.with_untracked(|d| d.upstream.clone());
+            filled.client_id = draft.with_untracked(|d| d.client_id.clone());
+            draft.set(filled);
+            errors.set(Vec::new());
+            found.set(Some((url, summary(&meta))));
+        }
+        Some(Err(_)) => found.set(None),
+        None => {}
+    });
+    let error = move || discover.value().get().and_then(|r| r.err());
+    let pending = discover.pending();
+    view! {
+        <form class="form" id="discover" novalidate on:submit=move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            discover.dispatch_local(issuer.get_untracked());
+        }>
+            <label for="discover-issuer">"Issuer URL"</label>
+            <div class="input-row">
+                <input id="discover-issuer" type="url" spellcheck="false" placeholder="https://id.example.com/realms/dev"
+                    prop:value=move || issuer.get()
+                    on:input=move |ev| issuer.set(event_target_value(&ev))/>
+                <button id="discover-button" type="submit" disabled=move || pending.get()>
+                    {move || if pending.get() { "Discovering…" } else { "Discover" }}
+                </button>
+            </div>
+            <p class="hint">"Reads /.well-known/openid-configuration (OpenID Connect) or /.well-known/oauth-authorization-server (RFC 8414). The issuer in the document must be exactly the one entered."</p>
+            {move || error().map(|e| view! { <p class="banner error" role="alert" id="discover-error">{e}</p> })}
+            {move || found.get().map(|(url, lines)| view! {
+                <div class="banner info" role="status" id="discover-found">
+                    <p><strong>"Found "</strong><code>{url}</code>". The form below is filled: review it, then Save and use."</p>
+                    <ul>{lines.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}</ul>
+                </div>
+            })}
+        </form>
+    }
+}
+
+/// The standards part of a description (filled by discovery), folded away until needed.
+fn standard_fields(
+    draft: RwSignal<CustomDraft>,
+    errors: RwSignal<Vec<FieldError>>,
+) -> impl IntoView {
+    let auth_options = ClientAuthMethod::ALL
+        .iter()
+        .map(|m| {
+            let m = *m;
+            view! { <option value=m.name() selected=move || draft.with(|d| d.client_auth == m)>{m.name()}</option> }
+        })
+        .collect_view();
+    view! {
+        <label for="custom-client-auth">"Client authentication"</label>
+        <select id="custom-client-auth" on:change=move |ev| {
+            if let Some(m) = ClientAuthMethod::parse(&event_target_value(&ev)) { draft.update(|d| d.client_auth = m); }
+        }>{auth_options}</select>
+        <details class="standard-fields" open=move || draft.with(|d| !d.issuer.is_empty())>
+            <summary>"OpenID Connect and OAuth extensions"</summary>
+            {text_field(draft, errors, "issuer", "Issuer (checked against iss and the ID token)", "https://id.example.com", |d| d.issuer.clone(), |d, v| d.issuer = v)}
+            {switch(draft, "custom-iss-required", "The provider always sends iss with its answer (RFC 9207)", |d| d.iss_required, |d, v| d.iss_required = v)}
+            {text_field(draft, errors, "jwks_uri", "JWKS URI (ID token signing keys)", "https://id.example.com/jwks", |d| d.jwks_uri.clone(), |d, v| d.jwks_uri = v)}
+            {text_field(draft, errors, "id_token_algs", "ID token algorithms (space-separated)", "RS256 ES256", |d| d.id_token_algs.clone(), |d, v| d.id_token_algs = v)}
+            {text_field(draft, errors, "introspection_url", "Introspection URL (RFC 7662)", "https://id.example.com/introspect", |d| d.introspection_url.clone(), |d, v| d.introspection_url = v)}
+            {text_field(draft, errors, "par_url", "Pushed authorization request URL (RFC 9126)", "https://id.example.com/par", |d| d.par_url.clone(), |d, v| d.par_url = v)}
+            {switch(draft, "custom-par-required", "The provider requires PAR", |d| d.par_required, |d, v| d.par_required = v)}
+            {text_field(draft, errors, "device_url", "Device authorization URL (RFC 8628)", "https://id.example.com/device", |d| d.device_url.clone(), |d, v| d.device_url = v)}
+            {text_field(draft, errors, "dpop_algs", "DPoP algorithms (RFC 9449; space-separated)", "ES256", |d| d.dpop_algs.clone(), |d, v| d.dpop_algs = v)}
+            {text_field(draft, errors, "grant_types", "Grant types it offers (space-separated)", "authorization_code refresh_token", |d| d.grant_types.clone(), |d, v| d.grant_types = v)}
+        </details>
     }
 }
 
@@ -170,11 +266,20 @@ pub fn CustomProvider() -> impl IntoView {
     let draft = RwSignal::new(CustomDraft::default());
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let saved = RwSignal::new(None::<String>);
+    let refused = RwSignal::new(None::<String>);
     let adopt = move |provider: Provider, message: String| {
         let id = provider.id.clone();
-        providers.save_custom(client, provider);
-        providers.select(client, &id);
-        saved.set(Some(message));
+        match providers.save_custom(client, provider) {
+            Ok(()) => {
+                providers.select(client, &id);
+                refused.set(None);
+                saved.set(Some(message));
+            }
+            Err(why) => {
+                saved.set(None);
+                refused.set(Some(why));
+            }
+        }
     };
     let start_from = move |ev: leptos::ev::Event| {
         if let Some(p) = providers.get(&ProviderId::new(event_target_value(&ev))) {
@@ -219,7 +324,7 @@ pub fn CustomProvider() -> impl IntoView {
             .list
             .get()
             .into_iter()
-            .filter(|p| p.flow == crate::providers::Flow::AuthorizationCode)
+            .filter(|p| p.group != Group::Custom)
             .map(|p| view! { <option value=p.id.to_string()>{p.name}</option> })
             .collect_view()
     };
@@ -228,7 +333,8 @@ pub fn CustomProvider() -> impl IntoView {
         <section class="card" aria-labelledby="custom-title">
             <details id="custom-provider">
                 <summary><h2 id="custom-title">"Describe another provider"</h2></summary>
-                <p class="hint">"Any OAuth2 authorization-code provider: its endpoints, how it wants the token request, and how it expresses lifetimes. Saved in this browser without secrets."</p>
+                <p class="hint">"Any OAuth 2 or OpenID Connect provider, or an API that takes a key: paste its issuer to fill everything from its metadata, or describe it field by field. Saved in this browser without secrets."</p>
+                <Discover draft=draft errors=errors/>
                 <div class="form">
                     <label for="custom-start">"Start from"</label>
                     <select id="custom-start" on:change=start_from>
@@ -238,10 +344,12 @@ pub fn CustomProvider() -> impl IntoView {
                 </div>
                 <form class="form" on:submit=save novalidate>
                     {description_fields(draft, errors)}
+                    {standard_fields(draft, errors)}
                     {move || (!errors.with(Vec::is_empty)).then(|| view! {
                         <p class="banner error" role="alert">"Some fields need attention: see the messages under them."</p>
                     })}
                     {move || saved.get().map(|m| view! { <p class="banner info" role="status">{m}</p> })}
+                    {move || refused.get().map(|m| view! { <p class="banner error" role="alert" id="custom-refused">{m}</p> })}
                     <button id="custom-save" type="submit" class="primary">"Save and use"</button>
                 </form>
                 <h3>"Export"</h3>

@@ -140,18 +140,24 @@ fn steps(p: &Provider, redirect_uri: &str) -> Vec<Step> {
 }
 
 /// One step, with the flow-log entry (index, entry) that shows it happening, if any.
+/// `unavailable`: why this step cannot happen in the current session (no refresh token).
 fn step_view(
     number: usize,
     step: &Step,
     found: Option<(usize, LogEntry)>,
     current: bool,
+    unavailable: Option<&'static str>,
 ) -> impl IntoView {
     let done = found.is_some();
-    let (class, status) = match (done, current) {
-        (true, _) => ("guide-step done", "done"),
-        (false, true) => ("guide-step current", "next"),
-        (false, false) => ("guide-step", "to do"),
+    let (class, status) = match (done, current, unavailable) {
+        (true, _, _) => ("guide-step done", "done"),
+        (false, _, Some(_)) => ("guide-step unavailable", "not possible now"),
+        (false, true, None) => ("guide-step current", "next"),
+        (false, false, None) => ("guide-step", "to do"),
     };
+    let why = unavailable
+        .filter(|_| !done)
+        .map(|w| view! { <p class="banner warn-box">{w}</p> });
     let raw = found.filter(|_| step.step != GuideStep::Register).map(|(index, entry)| {
         let failed = (!entry.ok).then(|| view! { <p class="banner error">"This step failed: "{entry.title.clone()}</p> });
         view! {
@@ -179,6 +185,7 @@ fn step_view(
             <h3><span class="step" aria-hidden="true">{number}</span>{step.title}
                 <span class="tag guide-status">{status}</span></h3>
             <p>{explain}</p>
+            {why}
             {raw}
             <details class="guide-wrong">
                 <summary>"What can go wrong"</summary>
@@ -205,6 +212,16 @@ pub fn Guide() -> impl IntoView {
             }.into_any());
         }
         let list = steps(&provider, &redirect_uri);
+        // Signed in without a refresh token (e.g. offline_access not granted): refresh cannot
+        // be the next step.
+        let no_refresh = client
+            .session(&provider.id)
+            .is_some_and(|s| s.tokens.refresh_token.is_none());
+        let unavailable = move |step: GuideStep| {
+            (no_refresh && step == GuideStep::Refresh).then_some(
+                "This session has no refresh token (the provider gave none, or left out offline_access), so it cannot be refreshed: when the access token expires, authorize again.",
+            )
+        };
         // Each step follows only its own latest log entry: a new API call redraws one step,
         // not the whole guide (the log holds whole raw requests and answers).
         let found: Vec<Memo<Option<(usize, u64)>>> = list
@@ -222,7 +239,13 @@ pub fn Guide() -> impl IntoView {
             .collect();
         let first_open = {
             let found = found.clone();
-            Memo::new(move |_| found.iter().position(|m| m.get().is_none()))
+            let order: Vec<GuideStep> = list.iter().map(|s| s.step).collect();
+            Memo::new(move |_| {
+                found
+                    .iter()
+                    .zip(&order)
+                    .position(|(m, step)| m.get().is_none() && unavailable(*step).is_none())
+            })
         };
         let items = list
             .into_iter()
@@ -233,7 +256,13 @@ pub fn Guide() -> impl IntoView {
                     let entry = at.get().and_then(|(n, _)| {
                         log.with_untracked(|l| l.get(n).cloned()).map(|e| (n, e))
                     });
-                    step_view(i + 1, &s, entry, first_open.get() == Some(i))
+                    step_view(
+                        i + 1,
+                        &s,
+                        entry,
+                        first_open.get() == Some(i),
+                        unavailable(s.step),
+                    )
                 }
             })
             .collect_view();

@@ -11,6 +11,7 @@ mod explorer;
 mod flow_log;
 mod guide;
 mod home;
+mod id_token;
 mod json_tree;
 pub mod routes;
 mod session_panel;

@@ -1,11 +1,13 @@
 // The token panel: masked tokens, expiry countdowns in the provider's units, scopes, and the
 // session's actions (info, refresh, revoke/invalidate, forget) with their answers.
 
+use super::id_token::IdTokenView;
 use super::state::{Client, InfoCall, Now, Outcome, Providers, Revoked};
 use super::widgets::{plain_number, remaining, Answer};
 use crate::oauth::token::TokenSet;
 use crate::providers::{ExpiryUnit, Flow, Provider, RevokeStyle};
 use crate::session::{FlowStep, StoredSession};
+type Introspected = crate::session::Introspection<crate::http::JsText>;
 use crate::types::ProviderId;
 use leptos::prelude::*;
 
@@ -109,6 +111,49 @@ fn token_rows(session: &StoredSession, provider: &Provider) -> impl IntoView {
     }
 }
 
+/// RFC 6749 §3.3: the provider granted fewer scopes than asked; what that means.
+fn scope_warning(session: &StoredSession) -> Option<impl IntoView> {
+    let missing = session.missing_scopes();
+    if missing.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = missing.iter().map(|s| s.to_string()).collect();
+    let no_refresh =
+        names.iter().any(|n| n == "offline_access") && session.tokens.refresh_token.is_none();
+    Some(view! {
+        <div class="banner warn-box" role="status" id="scope-diff">
+            <strong>"Fewer scopes granted than asked: "</strong>
+            {names.join(", ")}" was left out."
+            {no_refresh.then_some(" There is no refresh token, so the session ends when the access token expires. Some providers grant offline_access only with prompt=consent (add it under Extra authorize parameters).")}
+        </div>
+    })
+}
+
+fn introspection(i: Introspected) -> impl IntoView {
+    let reading = match i.reading {
+        Ok(value) => {
+            let active = value
+                .get("active")
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false);
+            view! {
+                <p id="introspection-active" data-active=active.to_string()>
+                    {if active { "The provider says the token is active." } else { "The provider says the token is not active (expired, revoked, or unknown to it)." }}
+                </p>
+            }
+            .into_any()
+        }
+        Err(why) => view! { <p class="banner error" role="alert">{why}</p> }.into_any(),
+    };
+    view! {
+        <div id="introspection-result" class="answer">
+            <h3>"Introspection (RFC 7662)"</h3>
+            {reading}
+            <Answer outcome=i.outcome/>
+        </div>
+    }
+}
+
 fn revocation(revoked: Revoked) -> impl IntoView {
     view! {
         <div id="revoke-result" class="answer">
@@ -119,16 +164,26 @@ fn revocation(revoked: Revoked) -> impl IntoView {
     }
 }
 
-/// The session's buttons: info, refresh, revoke or invalidate, forget.
+/// What a session button asks for.
+#[derive(Clone, Copy)]
+enum Act {
+    Info,
+    Refresh,
+    Revoke,
+    /// RFC 7662, of the refresh token (`true`) or the access token.
+    Introspect(bool),
+    Forget,
+}
+
+/// The session's buttons: info, refresh, introspect, revoke or invalidate, forget.
 fn actions(
     provider: &Provider,
     session: &StoredSession,
     busy: Memo<bool>,
-    on_info: impl Fn() + Copy + 'static,
-    on_refresh: impl Fn() + Copy + 'static,
-    on_revoke: impl Fn() + Copy + 'static,
-    on_forget: impl Fn() + Copy + 'static,
+    on: impl Fn(Act) + Copy + 'static,
 ) -> impl IntoView {
+    let introspect = provider.standards.introspection.is_some();
+    let has_refresh = session.tokens.refresh_token.is_some();
     let info_label = provider
         .userinfo
         .as_ref()
@@ -141,16 +196,22 @@ fn actions(
     view! {
         <div class="actions">
             {info_label.map(|label| view! {
-                <button id="call-info" type="button" class="primary" on:click=move |_| on_info()
+                <button id="call-info" type="button" class="primary" on:click=move |_| on(Act::Info)
                     disabled=move || busy.get()>{label}</button>
             })}
             {can_refresh.then(|| view! {
-                <button id="refresh" type="button" on:click=move |_| on_refresh() disabled=move || busy.get()>"Refresh now"</button>
+                <button id="refresh" type="button" on:click=move |_| on(Act::Refresh) disabled=move || busy.get()>"Refresh now"</button>
+            })}
+            {introspect.then(|| view! {
+                <button id="introspect" type="button" on:click=move |_| on(Act::Introspect(false)) disabled=move || busy.get()>"Introspect the access token"</button>
+            })}
+            {(introspect && has_refresh).then(|| view! {
+                <button id="introspect-refresh" type="button" class="ghost" on:click=move |_| on(Act::Introspect(true)) disabled=move || busy.get()>"Introspect the refresh token"</button>
             })}
             {revoke_label.map(|label| view! {
-                <button id="revoke" type="button" on:click=move |_| on_revoke() disabled=move || busy.get()>{label}</button>
+                <button id="revoke" type="button" on:click=move |_| on(Act::Revoke) disabled=move || busy.get()>{label}</button>
             })}
-            <button id="forget" type="button" class="ghost" on:click=move |_| on_forget()>"Forget tokens"</button>
+            <button id="forget" type="button" class="ghost" on:click=move |_| on(Act::Forget)>"Forget tokens"</button>
         </div>
     }
 }
@@ -177,21 +238,41 @@ pub fn SessionPanel() -> impl IntoView {
             }
         }
     });
+    let introspect = Action::new_local(move |(id, refresh): &(ProviderId, bool)| {
+        let (ctl, provider, id, refresh) = (client.ctl(), providers.get(id), id.clone(), *refresh);
+        async move {
+            match provider {
+                Some(p) => Some((id, ctl.introspect(&p, refresh).await)),
+                None => None,
+            }
+        }
+    });
     let busy = Memo::new(move |_| {
-        refresh.pending().get() || revoke.pending().get() || info.0.pending().get()
+        refresh.pending().get()
+            || revoke.pending().get()
+            || info.0.pending().get()
+            || introspect.pending().get()
     });
     let selected = providers.selected;
-    let on_info = move || info.run(selected.get_untracked());
-    let on_refresh = move || {
-        refresh.dispatch_local(selected.get_untracked());
-    };
-    let on_revoke = move || {
-        revoke.dispatch_local(selected.get_untracked());
-    };
-    let on_forget = move || {
-        let ctl = client.ctl();
-        ctl.forget(&selected.get_untracked());
-        ctl.note(FlowStep::Forget, "Tokens forgotten", true, "The tokens were removed from this tab. The provider was not told: they stay valid there until they expire.");
+    let on = move |act: Act| {
+        let id = selected.get_untracked();
+        match act {
+            Act::Info => info.run(id),
+            Act::Refresh => {
+                refresh.dispatch_local(id);
+            }
+            Act::Revoke => {
+                revoke.dispatch_local(id);
+            }
+            Act::Introspect(of_refresh) => {
+                introspect.dispatch_local((id, of_refresh));
+            }
+            Act::Forget => {
+                let ctl = client.ctl();
+                ctl.forget(&id);
+                ctl.note(FlowStep::Forget, "Tokens forgotten", true, "The tokens were removed from this tab. The provider was not told: they stay valid there until they expire.");
+            }
+        }
     };
 
     let body = move || {
@@ -214,20 +295,24 @@ pub fn SessionPanel() -> impl IntoView {
                     {token_type.map(|t| view! { <span class="tag">{format!("token_type: {t}")}</span> })}
                 </p>
                 {token_rows(&session, &provider)}
+                {session.tokens.id_token.clone().map(|t| view! { <IdTokenView token=t report=session.id_token.clone()/> })}
                 {(!scopes.is_empty()).then(|| view! {
                     <div class="scopes-line">
                         <span class="token-label">"Scopes"</span>
                         {scopes.into_iter().map(|s| view! { <span class="chip">{s.to_string()}</span> }).collect_view()}
                     </div>
                 })}
-                {actions(&provider, &session, busy, on_info, on_refresh, on_revoke, on_forget)}
+                {scope_warning(&session)}
+                {actions(&provider, &session, busy, on)}
             </div>
         }
         .into_any()
     };
 
     let working = move || {
-        if refresh.pending().get() {
+        if introspect.pending().get() {
+            Some("Asking the provider about the token…")
+        } else if refresh.pending().get() {
             Some("Refreshing the token…")
         } else if revoke.pending().get() {
             Some("Revoking…")
@@ -256,6 +341,9 @@ pub fn SessionPanel() -> impl IntoView {
             {move || revoke.value().get().flatten()
                 .filter(|(id, _)| *id == selected.get())
                 .map(|(_, r)| revocation(r))}
+            {move || introspect.value().get().flatten()
+                .filter(|(id, _)| *id == selected.get())
+                .map(|(_, i)| introspection(i))}
         </section>
     }
 }

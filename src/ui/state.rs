@@ -180,13 +180,22 @@ impl Providers {
         let _ = local_storage().set(&keys::selected_provider(), id.as_str());
     }
 
-    /// Adds (or replaces, by id) a custom provider, keeping its description browser-wide.
-    pub fn save_custom(&self, client: Client, provider: Provider) {
+    /// Adds (or replaces, by id) a custom provider, keeping its description browser-wide. A
+    /// description that would take a built-in provider's name, or send its traffic through
+    /// another host's proxy upstream, is refused.
+    pub fn save_custom(&self, client: Client, provider: Provider) -> Result<(), String> {
+        let list = self.list.get_untracked();
+        crate::providers::custom::check_against(&list, &provider)?;
+        if let Some(name) = &provider.upstream {
+            let mut routes = client.ctl().transport().routes();
+            routes.adopt_upstream(name, &provider.api_base)?;
+        }
         self.list.update(|ps| {
             ps.retain(|p| p.id != provider.id);
             ps.push(provider);
         });
         self.changed(client);
+        Ok(())
     }
 
     pub fn remove_custom(&self, client: Client, id: &ProviderId) {

@@ -136,13 +136,17 @@ const SANDBOX_ADMIN = { 'x-sandbox-admin': '1' };
  * The standard rig: Sandbox, proxy in front of it, the app on a static server whose
  * config.json points at both. Returns URLs and a `stop()`.
  */
-export async function startRig({ prefix = '/', dir = DIST, pages = false, sandboxArgs = [], proxyArgs = [], proxyEnv = {}, extraConfig = {} } = {}) {
+export async function startRig({ prefix = '/', dir = DIST, pages = false, sandboxArgs = [], proxyArgs = [], proxyEnv = {}, extraConfig = {}, prepare } = {}) {
   const sandbox = await startProxyProcess(['--sandbox', ...sandboxArgs], { name: 'sandbox' });
   const config = { sandbox_url: sandbox.url, proxy_base: 'proxy-placeholder', ...extraConfig };
   const app = await startStaticServer({ dir, prefix, config, pages });
+  // A server that needs the app's address first (an OpenID provider's redirect URIs) starts
+  // here and adds its upstreams, secrets and config.
+  const more = prepare ? await prepare(app) : {};
+  Object.assign(config, more.config ?? {});
   const proxy = await startProxyProcess(
-    ['--upstream', `sandbox=${sandbox.url}`, '--allow-origin', app.origin, ...proxyArgs],
-    { name: 'proxy', env: proxyEnv },
+    ['--upstream', `sandbox=${sandbox.url}`, '--allow-origin', app.origin, ...proxyArgs, ...(more.proxyArgs ?? [])],
+    { name: 'proxy', env: { ...proxyEnv, ...(more.proxyEnv ?? {}) } },
   );
   config.proxy_base = `${proxy.url}/proxy`;
   return {
@@ -164,9 +168,11 @@ export async function startRig({ prefix = '/', dir = DIST, pages = false, sandbo
       if (!res.ok) throw new Error(`sandbox ${what}: ${res.status} ${await res.text()}`);
       return res.json();
     },
+    more,
     async stop() {
       proxy.stop();
       sandbox.stop();
+      await more.stop?.();
       await app.stop();
     },
   };

@@ -214,6 +214,7 @@ where
                     token,
                     None,
                     first_sub.as_deref(),
+                    Some(&tokens.access_token),
                 )
                 .await;
             if let Some(failed) = report.failure() {

@@ -8,7 +8,7 @@ use crate::oauth::jws::{self, KeyChoice};
 use crate::platform::KeyValue;
 use crate::providers::Provider;
 use crate::session::log::FlowStep;
-use crate::types::{ClientId, IdToken};
+use crate::types::{AccessToken, ClientId, IdToken};
 use crate::wire::{HttpRequest, Method};
 
 fn check(name: &str, verdict: Verdict, detail: impl Into<String>) -> Check {
@@ -35,6 +35,7 @@ where
         token: &IdToken,
         nonce: Option<&str>,
         first_sub: Option<&str>,
+        access_token: Option<&AccessToken>,
     ) -> IdTokenReport {
         let jwks_uri = provider.standards.jwks_uri.clone();
         let parsed = match jws::parse(token.expose()) {
@@ -56,6 +57,7 @@ where
                 nonce,
                 sub: first_sub,
                 now_s: self.clock.now() / 1_000.0,
+                access_token: access_token.map(|t| (t.expose(), parsed.alg.hash_bits())),
             },
         );
         let algs = &provider.standards.id_token_algs;
@@ -88,7 +90,6 @@ where
             );
         };
         let cached = self.jwks.borrow().get(&uri).cloned();
-        let mut fresh = cached.is_none();
         let mut set = match cached {
             Some(set) => set,
             None => match self.fetch_jwks(provider, &uri).await {
@@ -96,12 +97,14 @@ where
                 Err(why) => return check("signature", Verdict::Failed, why),
             },
         };
+        let mut refetched = false;
         let key = loop {
             match jws::select_key(&set, token) {
                 KeyChoice::Found(key) => break key,
-                // Keys rotate: a kid the cached set lacks is looked up once more.
-                KeyChoice::UnknownKid(_) if !fresh => {
-                    fresh = true;
+                // Keys rotate (and sets are cached on the way): a kid the set lacks is looked
+                // up once more.
+                KeyChoice::UnknownKid(_) if !refetched => {
+                    refetched = true;
                     set = match self.fetch_jwks(provider, &uri).await {
                         Ok(set) => set,
                         Err(why) => return check("signature", Verdict::Failed, why),

@@ -507,6 +507,7 @@ where
                         token,
                         granted.nonce.as_ref().map(|n| n.as_str()),
                         None,
+                        Some(&tokens.access_token),
                     )
                     .await;
                 if let Some(failed) = report.failure() {

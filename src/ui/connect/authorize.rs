@@ -38,7 +38,7 @@ fn SecretField(form: ConnectForm, held: Memo<bool>) -> impl IntoView {
                     {move || if shown.get() { "Hide" } else { "Show" }}
                 </button>
             </div>
-            <p class="hint">"Kept in this tab's sessionStorage only and sent only to the token endpoint."</p>
+            <p class="hint">"Kept in this tab's sessionStorage only, and sent only to the provider's endpoints that authenticate the client (token, and PAR, introspection or revocation where used)."</p>
         }
         .into_any()
     }

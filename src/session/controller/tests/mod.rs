@@ -667,3 +667,5 @@ fn api_key_providers_use_their_header() {
     assert_eq!(r.header_value("x-api-key"), Some("secret-token"));
     assert_eq!(r.header_value("authorization"), None);
 }
+
+mod standards;
