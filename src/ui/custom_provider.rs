@@ -221,6 +221,7 @@ fn ExportBox(
         match current.get() {
         Some(_) => view! {
             <div class="form">
+                <label for="custom-export">"This provider as a file (no secrets)"</label>
                 <textarea id="custom-export" rows="6" readonly>{move || text.get()}</textarea>
                 <div class="actions">
                     <CopyButton text=text label="Copy JSON"/>

@@ -9,6 +9,7 @@ import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { startRig, launchBrowser, freshApp, selectProvider, storedSession } from './harness.mjs';
 import { startOp, OP_SECRETS } from './op.mjs';
+import { scan, setTheme } from './axe.mjs';
 
 let rig;
 let browser;
@@ -119,6 +120,7 @@ test('discovery fills the provider and switches its defences on', async () => {
   assert.equal(await page.inputValue('#custom-authorize_url'), `${op.issuer}/auth`);
   assert.equal(await page.inputValue('#custom-default_scopes'), 'openid profile email offline_access');
   assert.ok(await page.isChecked('#custom-iss-required'));
+  await scan(page, 'discovery and the filled provider form');
   assert.ok(requests.some((r) => r.url.endsWith('/proxy/op/.well-known/openid-configuration')), 'through the proxy');
   await page.fill('#custom-name', 'Make App Academy v2 (OAuth2)');
   await page.click('#custom-save');
@@ -139,6 +141,11 @@ test('client_secret_basic with the secret held by the proxy: verified RS256 ID t
     assert.equal(c[name]?.[0], 'passed', `${name}: ${c[name]}`);
   }
   assert.match(c.signature[1], /RS256 \(RSASSA-PKCS1-v1_5 with SHA-256\) verified by WebCrypto with key rsa-1/);
+  for (const theme of ['light', 'dark']) {
+    await setTheme(page, theme);
+    await scan(page, `the OpenID session (${theme})`);
+  }
+  await setTheme(page, 'system');
   assert.match(await page.textContent('#info-result'), /alice@example\.com/);
   // The provider dropped offline_access (it grants it only with prompt=consent): said plainly.
   assert.match(await page.textContent('#scope-diff'), /offline_access was left out.*no refresh token/s);
@@ -264,6 +271,7 @@ test('device flow: the code shown, confirmed elsewhere, polled to a session', as
   await page.fill('#client-id', 'hs-device');
   await page.click('#device-start');
   await page.waitForSelector('#user-code');
+  await scan(page, 'a device sign-in waiting');
   const link = await page.getAttribute('#device-link', 'href');
   const other = await browser.context.newPage();
   await other.goto(link);
