@@ -170,6 +170,41 @@ test('Academy v1: an API key in x-api-key', async () => {
   assert.equal(about.headers.authorization, undefined);
 });
 
+test('a custom API-key provider: the key in the header it names, only under its API base', async () => {
+  const { page, requests } = await fresh();
+  await page.click('#custom-provider > summary');
+  await page.fill('#custom-name', 'My key API');
+  await page.selectOption('#custom-flow', 'api_key');
+  await page.fill('#custom-api_base', `${rig.sandbox.url}/api/v1`);
+  await page.fill('#custom-auth_header', 'X-Api-Key');
+  await page.fill('#custom-userinfo_url', `${rig.sandbox.url}/api/v1/about`);
+  await page.click('#custom-save');
+  await page.waitForFunction(() => document.querySelector('#provider').value === 'custom-my-key-api');
+  await page.fill('#api-key', 'academy-sandbox-key-jane');
+  await page.click('#use-key');
+  await page.waitForSelector('#info-result .status.ok');
+  assert.match(await page.textContent('#info-result'), /Jane Black/);
+  const about = requests.filter((r) => r.url.endsWith('/proxy/sandbox/api/v1/about')).pop();
+  assert.equal(about.headers['x-api-key'], 'academy-sandbox-key-jane');
+  assert.ok(!(await page.textContent('section[aria-labelledby="log-title"]')).includes('academy-sandbox-key-jane'), 'the key is masked in the log');
+});
+
+test('a preset served from another host (config.json rehost), authorize included', async () => {
+  rig.config.rehost = { 'academy-v2': rig.sandbox.url };
+  try {
+    const { page, requests } = await fresh();
+    await selectProvider(page, 'academy-v2');
+    assert.ok((await page.textContent('#authorize-url')).startsWith(`${rig.sandbox.url}/api/v2/authorize?`));
+    await page.fill('#client-id', 'academy-sandbox-client');
+    await page.fill('#client-secret', 'academy-sandbox-secret');
+    await academySignIn(page);
+    assert.match(await page.textContent('#info-result'), /Jane Black/);
+    assert.ok(requests.some((r) => r.url.endsWith('/proxy/sandbox/api/v2/token')), 'through the proxy upstream of the new host');
+  } finally {
+    delete rig.config.rehost;
+  }
+});
+
 for (const [fault, code] of [
   [{ kind: 'status', status: 500 }, 'token_error:500'],
   [{ kind: 'malformed-json' }, 'token_not_json'],
