@@ -3,6 +3,7 @@
 
 pub mod custom;
 pub mod discovery;
+pub mod make;
 
 use crate::config::{AppConfig, IN_PAGE_SANDBOX};
 use crate::types::{ProviderId, Scope};
