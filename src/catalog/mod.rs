@@ -7,7 +7,7 @@ mod metamaps;
 use crate::providers::CatalogId;
 use crate::types::Scope;
 use crate::url::HttpUrl;
-use crate::wire::{is_credential_header, is_header_name, is_header_value, HttpRequest, Method};
+use crate::wire::{is_header_name, is_header_value, HttpRequest, Method};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -219,7 +219,10 @@ fn check_value(param: &Param, value: &str) -> Option<String> {
             let ok = value.len() >= 20
                 && value.as_bytes().get(4) == Some(&b'-')
                 && value.as_bytes().get(10) == Some(&b'T')
-                && (value.ends_with('Z') || value[19..].contains(['+', '-']));
+                && (value.ends_with('Z')
+                    || value
+                        .get(19..)
+                        .is_some_and(|zone| zone.contains(['+', '-'])));
             (!ok).then(|| "must look like 2023-04-13T17:04:47Z".to_string())
         }
         Kind::Choice(options) => {
@@ -303,9 +306,16 @@ pub fn build(
 
 /// Headers a custom request may not set: the client attaches credentials itself, and the
 /// browser owns the rest.
+/// Headers a custom request may not set: the ones that carry this session's credential (or
+/// cookies), and those the browser owns. Other credential-looking headers the user may add
+/// (they are masked in the log all the same).
 fn reserved_header(name: &str, credential_header: &str) -> bool {
     let n = name.to_ascii_lowercase();
-    is_credential_header(&n, Some(credential_header))
+    n == credential_header.to_ascii_lowercase()
+        || matches!(
+            n.as_str(),
+            "authorization" | "proxy-authorization" | "cookie" | "set-cookie"
+        )
         || matches!(n.as_str(), "host" | "origin" | "referer" | "content-length")
         || n.starts_with("sec-")
         || n.starts_with("proxy-")
@@ -535,6 +545,26 @@ mod tests {
             .into_iter()
             .find(|e| e.id == id)
             .unwrap()
+    }
+
+    #[test]
+    fn a_date_with_a_multi_byte_character_is_refused_not_a_crash() {
+        let since = Param {
+            name: "since",
+            location: In::Query,
+            kind: Kind::DateTime,
+            required: false,
+            help: "",
+            example: "",
+        };
+        for value in [
+            "2023-04-13T17:04:4é+01:00",
+            "2023-04-13T17:04:47ééé",
+            "ü".repeat(12).as_str(),
+        ] {
+            assert!(check_value(&since, value).is_some(), "{value}");
+        }
+        assert_eq!(check_value(&since, "2023-04-13T17:04:47+01:00"), None);
     }
 
     #[test]

@@ -218,3 +218,39 @@ pub async fn get_text(url: &str, headers: &[(&str, &str)], seconds: u32) -> Opti
     }
     answer.text().await.ok()
 }
+
+/// Whether anything answers at `url` within `seconds` (a `no-cors` GET: the answer itself
+/// stays unreadable, only that one came matters). For a server the page cannot read, like the
+/// Sandbox's own origin.
+pub async fn answers(url: &str, seconds: u32) -> bool {
+    let Ok(deadline) = Deadline::new(seconds) else {
+        return false;
+    };
+    // (`no-cors` requires the default redirect mode, `follow`.)
+    RequestBuilder::new(url)
+        .mode(web_sys::RequestMode::NoCors)
+        .credentials(RequestCredentials::Omit)
+        .abort_signal(Some(&deadline.controller.signal()))
+        .send()
+        .await
+        .is_ok()
+}
+
+/// GETs `url` within `seconds`: the status and text of any answer, `None` when none came.
+pub async fn get_answer(
+    url: &str,
+    headers: &[(&str, &str)],
+    seconds: u32,
+) -> Option<(u16, String)> {
+    let deadline = Deadline::new(seconds).ok()?;
+    let mut builder = RequestBuilder::new(url)
+        .credentials(RequestCredentials::Omit)
+        .redirect(RequestRedirect::Manual)
+        .abort_signal(Some(&deadline.controller.signal()));
+    for (name, value) in headers {
+        builder = builder.header(name, value);
+    }
+    let answer = builder.send().await.ok()?;
+    let status = answer.status();
+    Some((status, answer.text().await.unwrap_or_default()))
+}

@@ -174,12 +174,18 @@ mod browser {
         Shared<LocalBoxFuture<'static, Result<send_wrapper::SendWrapper<JsValue>, String>>>;
 
     thread_local! {
+        static PROBLEM: RefCell<Option<String>> = const { RefCell::new(None) };
         static LOADING: RefCell<Option<Loading>> = const { RefCell::new(None) };
         static PAGE: RefCell<(String, String)> = const { RefCell::new((String::new(), String::new())) };
     }
 
     fn key() -> String {
         keys::in_page_sandbox()
+    }
+
+    /// A storage failure the Sandbox met since it was last asked (said once).
+    pub fn take_problem() -> Option<String> {
+        PROBLEM.with(|p| p.borrow_mut().take())
     }
 
     /// Tells the Sandbox where the page lives (its base URL) and which callback it answers on.
@@ -246,7 +252,14 @@ mod browser {
             crate::wire::NetError::Network(format!("the in-browser Sandbox answered badly: {e}"))
         })?;
         if answer.changed {
-            let _ = session_storage().set(&key(), &sandbox.journal());
+            if let Err(e) = session_storage().set(&key(), &sandbox.journal()) {
+                PROBLEM.with(|p| {
+                    *p.borrow_mut() = Some(format!(
+                        "the in-browser Sandbox could not save its state ({}): its records live on in this page until a reload",
+                        e.0
+                    ))
+                });
+            }
         }
         if answer.delay_ms > 0 {
             sleep_ms(answer.delay_ms.min(60_000) as i32).await;
@@ -263,7 +276,7 @@ mod browser {
     }
 }
 
-pub use browser::{consent, send, set_page};
+pub use browser::{consent, send, set_page, take_problem};
 
 #[cfg(test)]
 mod tests {

@@ -18,12 +18,28 @@ pub enum Target {
     Direct(String),
 }
 
-/// The routing table: config.json's upstreams, custom providers' own, and what the proxy said
-/// about itself at start-up.
+/// What start-up found at the proxy's address (probed once, with a time limit).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum ProxyState {
+    /// Not known yet: nothing is refused for it.
+    #[default]
+    Checking,
+    /// A handshake-proxy answered `/_info`: its upstreams and the secrets it holds.
+    Handshake(ProxyInfo),
+    /// Something forwards these upstreams (`trunk serve`'s proxy rules), without `/_info`.
+    Forwarding(Vec<String>),
+    /// Nothing forwards: the static host answered with the app's own page, or nobody did.
+    Absent,
+}
+
+/// The routing table: config.json's upstreams, custom providers' own, and what start-up found
+/// at the proxy's and the Sandbox's addresses.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Routes {
     config: AppConfig,
-    proxy_info: Option<ProxyInfo>,
+    proxy: ProxyState,
+    /// Whether the Sandbox server answered (`None`: not known yet).
+    sandbox_up: Option<bool>,
 }
 
 /// Whether `url` is on the in-page Sandbox's made-up origin (not a look-alike host).
@@ -34,7 +50,96 @@ pub fn is_in_page(url: &str) -> bool {
 
 impl Routes {
     pub fn new(config: AppConfig, proxy_info: Option<ProxyInfo>) -> Self {
-        Routes { config, proxy_info }
+        Routes {
+            config,
+            proxy: proxy_info.map_or(ProxyState::Checking, ProxyState::Handshake),
+            sandbox_up: None,
+        }
+    }
+
+    /// What the probes found (start-up sets it once they answer or time out).
+    pub fn with_reach(mut self, proxy: ProxyState, sandbox_up: Option<bool>) -> Self {
+        self.proxy = proxy;
+        self.sandbox_up = sandbox_up;
+        self
+    }
+
+    pub fn proxy(&self) -> &ProxyState {
+        &self.proxy
+    }
+
+    pub fn sandbox_up(&self) -> Option<bool> {
+        self.sandbox_up
+    }
+
+    /// The upstream names `providers` go through (what a probe of the proxy must ask about).
+    pub fn upstreams_for(&self, providers: &[Provider]) -> Vec<String> {
+        let mut names: Vec<String> = providers
+            .iter()
+            .flat_map(|p| [p.token.url.as_str(), p.api_base.as_str()])
+            .filter_map(|u| HttpUrl::parse(u).ok())
+            .filter_map(|u| self.config.upstream_for(&u).map(|up| up.name.clone()))
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+
+    /// Why a request to `url` cannot go now (the proxy it needs is absent or does not
+    /// forward its upstream), in words that say how to fix it.
+    pub fn reach(&self, url: &str) -> Result<(), String> {
+        let Ok(Target::Proxy(_)) = self.route(url) else {
+            return Ok(());
+        };
+        let Some(name) = HttpUrl::parse(url)
+            .ok()
+            .and_then(|u| self.config.upstream_for(&u).map(|up| up.name.clone()))
+        else {
+            return Ok(());
+        };
+        let base = &self.config.proxy_base;
+        match &self.proxy {
+            ProxyState::Checking => Ok(()),
+            ProxyState::Handshake(info) if info.upstreams.contains(&name) => Ok(()),
+            ProxyState::Forwarding(names) if names.contains(&name) => Ok(()),
+            ProxyState::Handshake(_) | ProxyState::Forwarding(_) => Err(format!(
+                "The proxy at {base} does not forward to {name}: restart it with --upstream {name}=<the provider's host>."
+            )),
+            ProxyState::Absent => Err(format!(
+                "This needs handshake-proxy (browsers cannot call this provider's token endpoint), and none answers at {base}. \
+                 Run one (README, \"The proxy\") and enter its address under Settings, or use a Sandbox provider."
+            )),
+        }
+    }
+
+    /// Why `provider` cannot work where the app runs now, if it cannot: its Sandbox server is
+    /// not there, or the proxy its token requests need is not.
+    pub fn unavailable(&self, provider: &Provider) -> Option<String> {
+        let sandbox = self.config.sandbox_url.origin();
+        let on_sandbox = [provider.authorize_url.as_str(), provider.api_base.as_str()]
+            .iter()
+            .filter_map(|u| HttpUrl::parse(u).ok())
+            .any(|u| u.origin() == sandbox);
+        if on_sandbox && self.sandbox_up == Some(false) {
+            return Some(format!(
+                "no Sandbox server answers at {sandbox} (start one with ./scripts/run.sh, or use an \u{201c}In this browser\u{201d} provider)"
+            ));
+        }
+        // Without its proxy a page never reaches for a Sandbox server (a public page asking
+        // for a loopback address would only meet the browser's local-network prompt).
+        if on_sandbox && self.sandbox_up.is_none() && matches!(self.proxy, ProxyState::Absent) {
+            return Some(format!(
+                "no Sandbox server here: its token calls go through handshake-proxy, and none answers at {} \
+                 (run ./scripts/run.sh and open Handshake from it, or use an \u{201c}In this browser\u{201d} provider)",
+                self.config.proxy_base
+            ));
+        }
+        let url = if provider.is_oauth() {
+            &provider.token.url
+        } else {
+            &provider.api_base
+        };
+        self.reach(url).err()
     }
 
     /// Adds the upstreams custom providers name for their hosts (those that cannot be added
@@ -81,7 +186,10 @@ impl Routes {
     }
 
     pub fn proxy_info(&self) -> Option<&ProxyInfo> {
-        self.proxy_info.as_ref()
+        match &self.proxy {
+            ProxyState::Handshake(info) => Some(info),
+            _ => None,
+        }
     }
 
     pub fn route(&self, url: &str) -> Result<Target, NetError> {
@@ -109,8 +217,7 @@ impl Routes {
             return false;
         };
         let path = target.path_below(&upstream.base).unwrap_or("/");
-        self.proxy_info
-            .as_ref()
+        self.proxy_info()
             .is_some_and(|i| i.holds_secret(&upstream.name, client_id.as_str(), path))
     }
 }
@@ -149,6 +256,47 @@ mod tests {
             assert!(matches!(r.route(look_alike).unwrap(), Target::Direct(_)));
         }
         assert!(matches!(r.route("not a url"), Err(NetError::Refused(_))));
+    }
+
+    #[test]
+    fn what_cannot_work_here_says_why() {
+        let config = AppConfig::from_file(None, "https://me.github.io/handshake/").unwrap();
+        let all = crate::providers::presets(&config);
+        let find = |id: &str| all.iter().find(|p| p.id == id).unwrap().clone();
+        let checking = Routes::new(config.clone(), None);
+        assert_eq!(
+            checking.unavailable(&find("academy-v2")),
+            None,
+            "nothing refused before the probes"
+        );
+        let nothing = Routes::new(config.clone(), None).with_reach(ProxyState::Absent, Some(false));
+        assert!(nothing
+            .unavailable(&find("academy-v2"))
+            .unwrap()
+            .contains("needs handshake-proxy"));
+        assert!(nothing
+            .unavailable(&find("sandbox-academy-v2"))
+            .unwrap()
+            .contains("no Sandbox server answers at http://127.0.0.1:8090"));
+        assert_eq!(nothing.unavailable(&find("browser-academy-v2")), None);
+        let unasked = Routes::new(config.clone(), None).with_reach(ProxyState::Absent, None);
+        assert!(unasked
+            .unavailable(&find("sandbox-metamaps"))
+            .unwrap()
+            .contains("no Sandbox server here: its token calls go through handshake-proxy"));
+        let trunk = Routes::new(config.clone(), None).with_reach(
+            ProxyState::Forwarding(vec!["academy".into(), "sandbox".into()]),
+            Some(true),
+        );
+        assert_eq!(trunk.unavailable(&find("academy-v2")), None);
+        assert!(trunk
+            .unavailable(&find("metamaps"))
+            .unwrap()
+            .contains("does not forward to metamaps"));
+        assert_eq!(
+            trunk.upstreams_for(&all),
+            vec!["academy", "metamaps", "sandbox", "swaggerhub"]
+        );
     }
 
     #[test]

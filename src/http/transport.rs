@@ -72,6 +72,14 @@ impl Transport for BrowserTransport {
         self.routes.borrow().secret_held(token_url, client_id)
     }
 
+    fn reach(&self, url: &str) -> Result<(), String> {
+        self.routes.borrow().reach(url)
+    }
+
+    fn unavailable(&self, provider: &crate::providers::Provider) -> Option<String> {
+        self.routes.borrow().unavailable(provider)
+    }
+
     fn departure(&self, authorize_url: &str) -> String {
         match authorize_url.split_once('?') {
             Some((_, query)) if is_in_page(authorize_url) => {

@@ -5,6 +5,7 @@
 
 pub mod authorize;
 pub mod callback;
+pub mod decode;
 pub mod device;
 pub mod dpop;
 mod error;
@@ -13,6 +14,7 @@ pub mod introspect;
 pub mod jws;
 pub mod jwt;
 pub mod pkce;
+pub mod redirect;
 pub mod refresh;
 pub mod revoke;
 pub mod token;

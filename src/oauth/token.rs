@@ -321,8 +321,11 @@ pub fn parse_token_response(
     })
 }
 
+/// The start of an answer for an error message, with anything token-like masked (the answer
+/// could not be read, so it is masked by name).
 fn preview(body: &str) -> String {
-    let trimmed = body.trim();
+    let redacted = crate::wire::redact_loose(body);
+    let trimmed = redacted.trim();
     if trimmed.is_empty() {
         return "(empty body)".into();
     }

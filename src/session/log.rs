@@ -1,6 +1,7 @@
 // The flow log's vocabulary: which step of the dance an entry records (`FlowStep`), the
 // guide's seven steps (`GuideStep`), and the entry itself, redacted before it is made.
 
+use crate::types::ProviderId;
 use serde::{Deserialize, Serialize};
 
 /// What a flow-log entry records. Stored as the lower-case names the log always used.
@@ -120,6 +121,9 @@ impl GuideStep {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LogEntry {
     pub at: f64,
+    /// The provider the step belongs to (none: discovery, or an answer for no known sign-in).
+    #[serde(default)]
+    pub provider: Option<ProviderId>,
     pub step: FlowStep,
     pub title: String,
     pub ok: bool,

@@ -55,10 +55,17 @@ pub struct HistoryEntry {
     pub status: Option<u16>,
     pub elapsed_ms: Option<f64>,
     pub draft: crate::catalog::Draft,
+    /// The size of a request body too large to keep (the draft then has none).
+    #[serde(default)]
+    pub body_dropped: Option<usize>,
 }
 
-/// At most this many explorer requests are remembered per tab.
+/// At most this many explorer requests are remembered per tab…
 pub const HISTORY_LIMIT: usize = 50;
+/// …a request body over this many bytes is not kept with its entry…
+pub const HISTORY_BODY_LIMIT: usize = 16 * 1024;
+/// …and the whole history stays under this many bytes (the oldest go first).
+pub const HISTORY_BYTES: usize = 256 * 1024;
 
 pub struct SessionStore<S: KeyValue> {
     kv: S,
@@ -193,14 +200,24 @@ impl<S: KeyValue> SessionStore<S> {
         self.read(&keys::history()).unwrap_or_default()
     }
 
-    /// Adds an entry, newest first, keeping at most `HISTORY_LIMIT`.
+    /// Adds an entry, newest first: at most `HISTORY_LIMIT` entries in `HISTORY_BYTES`, a
+    /// body over `HISTORY_BODY_LIMIT` left out (its size noted).
     pub fn push_history(
         &self,
-        entry: HistoryEntry,
+        mut entry: HistoryEntry,
     ) -> (Vec<HistoryEntry>, Result<(), StorageError>) {
+        if entry.draft.body.len() > HISTORY_BODY_LIMIT {
+            entry.body_dropped = Some(entry.draft.body.len());
+            entry.draft.body.clear();
+        }
         let mut list = self.history();
         list.insert(0, entry);
         list.truncate(HISTORY_LIMIT);
+        let size = |e: &HistoryEntry| serde_json::to_string(e).map(|t| t.len()).unwrap_or(0);
+        let mut total: usize = list.iter().map(size).sum();
+        while total > HISTORY_BYTES && list.len() > 1 {
+            total -= list.pop().map(|e| size(&e)).unwrap_or(0);
+        }
         let saved = self.write(&keys::history(), &list);
         (list, saved)
     }
@@ -347,6 +364,7 @@ mod tests {
                 &mut log,
                 LogEntry {
                     at: i as f64,
+                    provider: None,
                     step: super::super::FlowStep::Api,
                     title: "t".into(),
                     ok: true,
@@ -372,11 +390,50 @@ mod tests {
                 status: Some(200),
                 elapsed_ms: None,
                 draft: crate::catalog::Draft::default(),
+                body_dropped: None,
             });
         }
         let h = store.history();
         assert_eq!(h.len(), HISTORY_LIMIT);
         assert_eq!(h[0].at, (HISTORY_LIMIT + 2) as f64);
+    }
+
+    #[test]
+    fn history_keeps_no_large_body_and_stays_small() {
+        let store = SessionStore::new(MemoryStore::default());
+        for i in 0..HISTORY_LIMIT {
+            let draft = crate::catalog::Draft {
+                body: "x".repeat(if i == 0 { 100_000 } else { 12_000 }),
+                ..Default::default()
+            };
+            let (_, saved) = store.push_history(HistoryEntry {
+                at: i as f64,
+                provider_id: "p".into(),
+                method: Method::Post,
+                url: format!("https://h/{i}"),
+                status: Some(201),
+                elapsed_ms: None,
+                draft,
+                body_dropped: None,
+            });
+            saved.unwrap();
+        }
+        let h = store.history();
+        let bytes = serde_json::to_string(&h).unwrap().len();
+        assert!(bytes <= HISTORY_BYTES, "{bytes}");
+        assert!(h.len() < HISTORY_LIMIT, "the oldest made room");
+        assert_eq!(h[0].at, (HISTORY_LIMIT - 1) as f64, "the newest stay");
+        let first = SessionStore::new(MemoryStore::default());
+        let (list, _) = first.push_history(HistoryEntry {
+            body_dropped: None,
+            draft: crate::catalog::Draft {
+                body: "y".repeat(100_000),
+                ..Default::default()
+            },
+            ..h[0].clone()
+        });
+        assert_eq!(list[0].body_dropped, Some(100_000));
+        assert!(list[0].draft.body.is_empty());
     }
 
     #[test]

@@ -1,13 +1,17 @@
-// Start-up: where the page lives (its base URL, for sub-path hosting), the runtime
-// configuration from `config.json` beside index.html, and what the proxy says about itself.
-// Each fetch has a time limit, so a hanging server cannot keep the page blank.
+// Start-up: where the page lives (its base URL, for sub-path hosting) and the runtime
+// configuration from `config.json` beside index.html (a same-origin file, waited for briefly).
+// The proxy and the Sandbox are probed after the page is up, each with a time limit, so a
+// hanging server can never keep the page blank.
 
-use crate::config::{AppConfig, Overrides, ProxyInfo};
+use crate::config::{AppConfig, Overrides};
+use crate::http::route::ProxyState;
 use crate::platform::{base_uri, local_storage, KeyValue};
 use crate::session::keys;
 
-/// How long start-up waits for config.json and for the proxy's `_info`.
-const PROBE_SECONDS: u32 = 5;
+/// How long start-up waits for config.json (beside the page).
+const CONFIG_SECONDS: u32 = 3;
+/// How long each probe of the proxy and the Sandbox may take.
+const PROBE_SECONDS: u32 = 3;
 
 /// What the app knows before the first render.
 #[derive(Clone, Debug)]
@@ -19,8 +23,6 @@ pub struct Boot {
     pub config_warning: Option<String>,
     /// The user's settings, as saved.
     pub overrides: Overrides,
-    /// What the proxy says about itself, when it is a handshake-proxy.
-    pub proxy_info: Option<ProxyInfo>,
 }
 
 /// The user's settings (two addresses) from the browser's preferences store.
@@ -73,7 +75,7 @@ pub async fn load() -> Boot {
     let page_base = page_base();
     let overrides = saved_overrides();
     let text =
-        crate::http::fetch::get_text(&format!("{page_base}config.json"), &[], PROBE_SECONDS).await;
+        crate::http::fetch::get_text(&format!("{page_base}config.json"), &[], CONFIG_SECONDS).await;
     let (config, config_warning) =
         match AppConfig::from_file_with(text.as_deref(), &page_base, &overrides) {
             Ok(config) => (config, None),
@@ -84,21 +86,61 @@ pub async fn load() -> Boot {
             )),
             ),
         };
-    let info_url = format!("{}/_info", config.proxy_base);
-    let proxy_info = crate::http::fetch::get_text(
-        &info_url,
-        &[(crate::http::PROXY_HEADER, "1")],
-        PROBE_SECONDS,
-    )
-    .await
-    .and_then(|t| serde_json::from_str(&t).ok());
     Boot {
         config,
         page_base,
         config_warning,
         overrides,
-        proxy_info,
     }
+}
+
+/// Whether an answer is the app's own page (a static host's fallback): then nothing forwarded.
+fn is_app_page(text: &str) -> bool {
+    text.contains("name=\"handshake-page\"")
+}
+
+/// What answers at the proxy's address: a handshake-proxy (its `/_info`), else for each of
+/// `upstreams` whether anything forwards it (`trunk serve`'s proxy rules), else nothing.
+pub async fn probe_proxy(config: &AppConfig, upstreams: Vec<String>) -> ProxyState {
+    let header = [(crate::http::PROXY_HEADER, "1")];
+    let info = crate::http::fetch::get_answer(
+        &format!("{}/_info", config.proxy_base),
+        &header,
+        PROBE_SECONDS,
+    )
+    .await;
+    if let Some((200, text)) = &info {
+        if let Ok(info) = serde_json::from_str(text) {
+            return ProxyState::Handshake(info);
+        }
+    }
+    if info.is_none() {
+        // Nothing answered at all (a proxy elsewhere that is down or refuses this origin).
+        return ProxyState::Absent;
+    }
+    let probes = upstreams.into_iter().map(|name| {
+        let url = format!("{}/{name}/", config.proxy_base);
+        async move {
+            let answer = crate::http::fetch::get_answer(&url, &header, PROBE_SECONDS).await;
+            let forwards = answer.is_some_and(|(_, text)| !is_app_page(&text));
+            forwards.then_some(name)
+        }
+    });
+    let forwarded: Vec<String> = futures::future::join_all(probes)
+        .await
+        .into_iter()
+        .flatten()
+        .collect();
+    if forwarded.is_empty() {
+        ProxyState::Absent
+    } else {
+        ProxyState::Forwarding(forwarded)
+    }
+}
+
+/// Whether the Sandbox server answers (its pages are navigated to, its API is proxied).
+pub async fn probe_sandbox(config: &AppConfig) -> bool {
+    crate::http::fetch::answers(&config.sandbox_url.to_string(), PROBE_SECONDS).await
 }
 
 /// Sets the `handshake-ready` performance mark the benchmarks wait for.

@@ -8,8 +8,12 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
-/// Reads `?query` and `#fragment`, then replaces the URL with the bare callback path.
+/// The answer start-up already took off the address bar, or else `?query` and `#fragment`
+/// read now (and the URL replaced with the bare callback path).
 fn take_answer_from_address_bar(router_base: &str) -> (String, String) {
+    if let Some(answer) = super::routes::take_stashed_answer() {
+        return answer;
+    }
     let answer = (location_search(), location_hash());
     replace_url(&format!("{router_base}/{}", super::routes::CALLBACK));
     answer
@@ -32,6 +36,7 @@ pub fn Callback() -> impl IntoView {
             Ok(session) => {
                 providers.select(client, &session.provider_id);
                 info.run(session.provider_id);
+                super::routes::land_on_result();
                 // The home page's own address, with its trailing slash (`/handshake/`).
                 navigate(
                     &home,

@@ -102,7 +102,7 @@ fn description_fields(
                         <option value="seconds" selected=move || draft.with(|d| d.expiry_unit == ExpiryUnit::Seconds)>"seconds (RFC 6749)"</option>
                         <option value="minutes" selected=move || draft.with(|d| d.expiry_unit == ExpiryUnit::Minutes)>"minutes (like the Academy)"</option>
                     </select>
-                    {text_field(draft, errors, "scopes", "Scopes it knows (space-separated)", "read write", |d| d.scopes.clone(), |d, v| d.scopes = v)}
+                    {text_field(draft, errors, "scopes", "Scopes it knows, separated by spaces", "read write", |d| d.scopes.clone(), |d, v| d.scopes = v)}
                     {text_field(draft, errors, "default_scopes", "Scopes to ask for by default", "read", |d| d.default_scopes.clone(), |d, v| d.default_scopes = v)}
                     {text_field(draft, errors, "scope_separator", "Scope separator (a space or a comma)", " ", |d| d.scope_separator.clone(), |d, v| d.scope_separator = v)}
                     {text_field(draft, errors, "api_base", "API base URL (tokens are sent only below it)", "https://api.example.com/v1", |d| d.api_base.clone(), |d, v| d.api_base = v)}
@@ -199,13 +199,13 @@ fn standard_fields(
             {text_field(draft, errors, "issuer", "Issuer (checked against iss and the ID token)", "https://id.example.com", |d| d.issuer.clone(), |d, v| d.issuer = v)}
             {switch(draft, "custom-iss-required", "The provider always sends iss with its answer (RFC 9207)", |d| d.iss_required, |d, v| d.iss_required = v)}
             {text_field(draft, errors, "jwks_uri", "JWKS URI (ID token signing keys)", "https://id.example.com/jwks", |d| d.jwks_uri.clone(), |d, v| d.jwks_uri = v)}
-            {text_field(draft, errors, "id_token_algs", "ID token algorithms (space-separated)", "RS256 ES256", |d| d.id_token_algs.clone(), |d, v| d.id_token_algs = v)}
+            {text_field(draft, errors, "id_token_algs", "ID token algorithms, separated by spaces", "RS256 ES256", |d| d.id_token_algs.clone(), |d, v| d.id_token_algs = v)}
             {text_field(draft, errors, "introspection_url", "Introspection URL (RFC 7662)", "https://id.example.com/introspect", |d| d.introspection_url.clone(), |d, v| d.introspection_url = v)}
             {text_field(draft, errors, "par_url", "Pushed authorization request URL (RFC 9126)", "https://id.example.com/par", |d| d.par_url.clone(), |d, v| d.par_url = v)}
             {switch(draft, "custom-par-required", "The provider requires PAR", |d| d.par_required, |d, v| d.par_required = v)}
             {text_field(draft, errors, "device_url", "Device authorization URL (RFC 8628)", "https://id.example.com/device", |d| d.device_url.clone(), |d, v| d.device_url = v)}
-            {text_field(draft, errors, "dpop_algs", "DPoP algorithms (RFC 9449; space-separated)", "ES256", |d| d.dpop_algs.clone(), |d, v| d.dpop_algs = v)}
-            {text_field(draft, errors, "grant_types", "Grant types it offers (space-separated)", "authorization_code refresh_token", |d| d.grant_types.clone(), |d, v| d.grant_types = v)}
+            {text_field(draft, errors, "dpop_algs", "DPoP algorithms (RFC 9449), separated by spaces", "ES256", |d| d.dpop_algs.clone(), |d, v| d.dpop_algs = v)}
+            {text_field(draft, errors, "grant_types", "Grant types it offers, separated by spaces", "authorization_code refresh_token", |d| d.grant_types.clone(), |d, v| d.grant_types = v)}
         </details>
     }
 }

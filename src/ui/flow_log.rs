@@ -1,5 +1,6 @@
 // The flow log: every step of the OAuth dance in order, as raw HTTP with secrets redacted.
 
+use super::decoded::Decoded;
 use super::state::{Client, Guided};
 use super::widgets::{guide_step_id, log_entry_id, reveal};
 use crate::session::LogEntry;
@@ -25,7 +26,7 @@ fn entry_view(
         move || {
             guided.get().then(|| {
                 view! {
-                    <button type="button" class="ghost small" on:click=move |_| reveal(&guide_step_id(step), false)>
+                    <button type="button" class="ghost small" on:click=move |_| reveal(&guide_step_id(step), true)>
                         {format!("Step {} in the guide", step.number())}
                     </button>
                 }
@@ -42,12 +43,18 @@ fn entry_view(
             <details open=newest>
                 <summary>
                     <span class="log-step">{entry.step.name()}</span>
-                    <span class="log-title">{entry.title.clone()}</span>
+                    <span class="log-title" title=entry.title.clone()>{entry.title.clone()}</span>
                     <time class="muted">{clock(entry.at)}</time>
                 </summary>
                 {entry.note.map(|n| view! { <p class="log-note">{n}</p> })}
-                {entry.request.map(|r| view! { <h3>"Request"</h3><pre class="raw" tabindex="0">{r}</pre> })}
-                {entry.response.map(|r| view! { <h3>"Response"</h3><pre class="raw" tabindex="0">{r}</pre> })}
+                {entry.request.map(|r| view! {
+                    <h3>"Request"</h3><pre class="raw" tabindex="0">{r.clone()}</pre>
+                    <Decoded text=Signal::stored(r) id=format!("{}-request-decoded", log_entry_id(index))/>
+                })}
+                {entry.response.map(|r| view! {
+                    <h3>"Response"</h3><pre class="raw" tabindex="0">{r.clone()}</pre>
+                    <Decoded text=Signal::stored(r) id=format!("{}-response-decoded", log_entry_id(index))/>
+                })}
                 {guide_link}
             </details>
         </li>

@@ -1,7 +1,9 @@
-// Guided mode: the OAuth2 authorization-code flow as seven numbered steps. Each says what
-// happens and why, shows the raw request and response of that step as it went over the wire
-// (from the flow log, already redacted), links to the log entry, and lists what goes wrong.
+// Guided mode: the OAuth2 authorization-code flow as a compact stepper of seven numbered
+// steps, one line each; the current one is open and says what happens and why, shows the raw
+// request and response of that step as it went over the wire (from the flow log, already
+// redacted), links to the log entry, and lists what goes wrong.
 
+use super::decoded::Decoded;
 use super::state::{BootInfo, Client, Guided, Providers};
 use super::widgets::{guide_step_id, log_entry_id, reveal};
 use crate::http::route::is_in_page;
@@ -164,8 +166,14 @@ fn step_view(
             {failed}
             <details class="guide-raw">
                 <summary>"What went over the wire"</summary>
-                {entry.request.clone().map(|r| view! { <h4>"Request"</h4><pre class="raw" tabindex="0">{r}</pre> })}
-                {entry.response.clone().map(|r| view! { <h4>"Response"</h4><pre class="raw" tabindex="0">{r}</pre> })}
+                {entry.request.clone().map(|r| view! {
+                    <h4>"Request"</h4><pre class="raw" tabindex="0">{r.clone()}</pre>
+                    <Decoded text=Signal::stored(r) id=format!("{}-request-decoded", guide_step_id(step.step))/>
+                })}
+                {entry.response.clone().map(|r| view! {
+                    <h4>"Response"</h4><pre class="raw" tabindex="0">{r.clone()}</pre>
+                    <Decoded text=Signal::stored(r) id=format!("{}-response-decoded", guide_step_id(step.step))/>
+                })}
                 {entry.note.clone().map(|n| view! { <p class="log-note">{n}</p> })}
             </details>
             <button type="button" class="ghost small" on:click=move |_| reveal(&log_entry_id(index), true)>
@@ -179,17 +187,23 @@ fn step_view(
         .map(|w| view! { <li>{*w}</li> })
         .collect_view();
     let explain = step.explain.clone();
+    // One line per step; only the current one (or one the user opens) shows its prose.
     view! {
         <li class=class id=guide_step_id(step.step) data-step=step.step.key() tabindex="-1"
             aria-current=current.then_some("step")>
-            <h3><span class="step" aria-hidden="true">{number}</span>{step.title}
-                <span class="tag guide-status">{status}</span></h3>
-            <p>{explain}</p>
-            {why}
-            {raw}
-            <details class="guide-wrong">
-                <summary>"What can go wrong"</summary>
-                <ul>{wrong}</ul>
+            <details open=current>
+                <summary>
+                    <span class="step" aria-hidden="true">{number}</span>
+                    <span class="guide-title">{step.title}</span>
+                    <span class="tag guide-status">{status}</span>
+                </summary>
+                <p>{explain}</p>
+                {why}
+                {raw}
+                <details class="guide-wrong">
+                    <summary>"What can go wrong"</summary>
+                    <ul>{wrong}</ul>
+                </details>
             </details>
         </li>
     }
@@ -224,14 +238,18 @@ pub fn Guide() -> impl IntoView {
         };
         // Each step follows only its own latest log entry: a new API call redraws one step,
         // not the whole guide (the log holds whole raw requests and answers).
+        // Progress belongs to the selected provider: only its own entries count.
         let found: Vec<Memo<Option<(usize, u64)>>> = list
             .iter()
             .map(|s| {
                 let step = s.step;
+                let id = provider.id.clone();
                 Memo::new(move |_| {
                     log.with(|log| {
                         log.iter()
-                            .rposition(|e| step.shown_by(e.step))
+                            .rposition(|e| {
+                                step.shown_by(e.step) && e.provider.as_ref() == Some(&id)
+                            })
                             .map(|i| (i, log[i].at.to_bits()))
                     })
                 })
@@ -275,7 +293,7 @@ pub fn Guide() -> impl IntoView {
                 <button type="button" class="ghost small" id="guide-off"
                     on:click=move |_| guided.set(false)>"Hide the guide"</button>
             </div>
-            <p class="hint">"Each step fills in as you go: what it does, the raw HTTP of that step (secrets redacted) and what typically goes wrong."</p>
+            <p class="hint">"The next step is open; open any other to read it, with the raw HTTP of that step (secrets redacted) and what typically goes wrong."</p>
             {body}
         </section>
     }

@@ -1,5 +1,5 @@
-// The home page: connect and the session on the left, the explorer and the flow log on the
-// right, the guide above when guided mode is on. A deep link (`explore/<provider>/<endpoint>`)
+// The home page: connect and the session on the left, the guide (when guided mode is on), the
+// explorer and the flow log on the right; on a phone, one column in the order of the flow. A deep link (`explore/<provider>/<endpoint>`)
 // opens that endpoint in the explorer.
 
 use super::connect::Connect;
@@ -36,8 +36,18 @@ pub fn Home() -> impl IntoView {
         }
     });
     let endpoint = Signal::derive(move || linked.get().map(|(_, e)| e));
+    // Back from the provider: the page lands on the result, not at its top.
+    Effect::new(move |_| {
+        if super::routes::take_landing() {
+            leptos::task::spawn_local(async {
+                crate::platform::sleep_ms(0).await;
+                super::widgets::reveal("session-title", false);
+            });
+        }
+    });
+    // Beside the controls (wide) or right under them (narrow): the guide never pushes the
+    // Connect card down.
     view! {
-        <Show when=move || guided.get()><Guide/></Show>
         <div class="layout">
             <div class="column side">
                 <Connect/>
@@ -46,6 +56,7 @@ pub fn Home() -> impl IntoView {
                 <Settings/>
             </div>
             <div class="column wide">
+                <Show when=move || guided.get()><Guide/></Show>
                 <Explorer linked=endpoint/>
                 <FlowLog/>
             </div>

@@ -7,12 +7,15 @@ mod callback;
 mod connect;
 mod consent;
 mod custom_provider;
+mod decoded;
+mod experiments;
 mod explorer;
 mod flow_log;
 mod guide;
 mod home;
 mod id_token;
 mod json_tree;
+mod make_export;
 pub mod routes;
 mod session_panel;
 mod settings;
@@ -37,8 +40,7 @@ use std::time::Duration;
 pub fn App(boot: Boot) -> impl IntoView {
     widgets::Theme::saved().apply();
     let (providers, selected) = Providers::load(&boot);
-    let routing =
-        Routing::new(boot.config.clone(), boot.proxy_info.clone()).with_providers(&providers);
+    let routing = Routing::new(boot.config.clone(), None).with_providers(&providers);
     let ctl = Controller::new(
         session_storage(),
         BrowserClock,
@@ -54,6 +56,27 @@ pub fn App(boot: Boot) -> impl IntoView {
     };
     let now = Now(RwSignal::new(crate::platform::now_ms()));
     let base = boot.router_base();
+    // The proxy and the Sandbox are probed once, after the page is up (each time-limited);
+    // until they answer nothing is refused for them.
+    {
+        let config = boot.config.clone();
+        let ctl = client.ctl();
+        leptos::task::spawn_local(async move {
+            let upstreams = ctl
+                .transport()
+                .routes()
+                .upstreams_for(&providers.list.get_untracked());
+            let proxy = boot::probe_proxy(&config, upstreams).await;
+            // The Sandbox server is reached through the proxy: without one it is not asked.
+            let sandbox = match proxy {
+                crate::http::route::ProxyState::Absent => None,
+                _ => Some(boot::probe_sandbox(&config).await),
+            };
+            let routes = ctl.transport().routes().with_reach(proxy, sandbox);
+            ctl.transport().set_routes(routes);
+            client.routes_changed();
+        });
+    }
     let warning = boot.config_warning.clone();
     provide_context(client);
     provide_context(providers);
@@ -67,6 +90,9 @@ pub fn App(boot: Boot) -> impl IntoView {
     set_interval(
         move || {
             now.0.set(crate::platform::now_ms());
+            if let Some(why) = crate::http::inpage::take_problem() {
+                client.storage_problem.set(Some(why));
+            }
             let id = providers.selected.get_untracked();
             let ctl = client.ctl();
             leptos::task::spawn_local(async move { ctl.keep_fresh(&id).await });

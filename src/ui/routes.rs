@@ -35,6 +35,51 @@ pub fn canonical_path(pathname: &str, base: &str) -> Option<String> {
     (canonical != pathname).then_some(canonical)
 }
 
+thread_local! {
+    /// The callback's query and fragment, taken off the address bar before start-up waits on
+    /// anything.
+    static ANSWER: std::cell::RefCell<Option<(String, String)>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Whether `pathname` is the callback page under `base` (its route or a static copy).
+pub fn is_callback(pathname: &str, base: &str) -> bool {
+    let own = format!("{base}/{CALLBACK}");
+    pathname == own || canonical_path(pathname, base).is_some_and(|c| c == own)
+}
+
+/// On the callback page, takes the answer (code, state) out of the address bar at once — the
+/// very first thing the page does — and keeps it for the callback view.
+pub fn stash_answer(base: &str) {
+    if !is_callback(&location_pathname(), base) {
+        return;
+    }
+    let answer = (location_search(), location_hash());
+    if answer.0.is_empty() && answer.1.is_empty() {
+        return;
+    }
+    replace_url(&format!("{base}/{CALLBACK}"));
+    ANSWER.with(|a| *a.borrow_mut() = Some(answer));
+}
+
+thread_local! {
+    static LANDING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Asks the home page to show the session (the result) when it opens after a callback.
+pub fn land_on_result() {
+    LANDING.with(|l| l.set(true));
+}
+
+/// Whether the home page should scroll to the result (once).
+pub fn take_landing() -> bool {
+    LANDING.with(|l| l.replace(false))
+}
+
+/// The answer `stash_answer` took, once.
+pub fn take_stashed_answer() -> Option<(String, String)> {
+    ANSWER.with(|a| a.borrow_mut().take())
+}
+
 /// Puts a static host's copy address back to its route's own, keeping query and fragment.
 pub fn normalize_address(base: &str) {
     if let Some(path) = canonical_path(&location_pathname(), base) {
@@ -76,6 +121,21 @@ pub fn explore_path(provider: &ProviderId, endpoint: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_callback_is_known_under_every_copy() {
+        for path in [
+            "/h/callback",
+            "/h/callback.html",
+            "/h/callback/",
+            "/h/callback/index.html",
+        ] {
+            assert!(is_callback(path, "/h"), "{path}");
+        }
+        assert!(!is_callback("/h/", "/h"));
+        assert!(!is_callback("/h/callbacks", "/h"));
+        assert!(is_callback("/callback", ""));
+    }
 
     #[test]
     fn static_host_copies_land_on_their_route() {

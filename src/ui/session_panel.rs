@@ -270,7 +270,7 @@ pub fn SessionPanel() -> impl IntoView {
             Act::Forget => {
                 let ctl = client.ctl();
                 ctl.forget(&id);
-                ctl.note(FlowStep::Forget, "Tokens forgotten", true, "The tokens were removed from this tab. The provider was not told: they stay valid there until they expire.");
+                ctl.note(Some(&id), FlowStep::Forget, "Tokens forgotten", true, "The tokens were removed from this tab. The provider was not told: they stay valid there until they expire.");
             }
         }
     };
@@ -304,6 +304,7 @@ pub fn SessionPanel() -> impl IntoView {
                 })}
                 {scope_warning(&session)}
                 {actions(&provider, &session, busy, on)}
+                <super::make_export::MakeExport provider=provider.clone() session=session.clone()/>
             </div>
         }
         .into_any()
@@ -344,6 +345,7 @@ pub fn SessionPanel() -> impl IntoView {
             {move || introspect.value().get().flatten()
                 .filter(|(id, _)| *id == selected.get())
                 .map(|(_, i)| introspection(i))}
+            <super::experiments::Experiments/>
         </section>
     }
 }

@@ -2,21 +2,18 @@
 // browser (two addresses, kept as preferences), and what the proxy says about itself.
 
 use super::boot::save_overrides;
-use super::state::BootInfo;
+use super::state::{BootInfo, Client};
 use crate::config::Overrides;
+use crate::http::route::ProxyState;
 use crate::platform::reload;
 use leptos::prelude::*;
 
 #[component]
 pub fn Settings() -> impl IntoView {
-    let (overrides, page_base, config, info) = expect_context::<BootInfo>().0.with_value(|b| {
-        (
-            b.overrides.clone(),
-            b.page_base.clone(),
-            b.config.clone(),
-            b.proxy_info.clone(),
-        )
-    });
+    let client = expect_context::<Client>();
+    let (overrides, page_base, config) = expect_context::<BootInfo>()
+        .0
+        .with_value(|b| (b.overrides.clone(), b.page_base.clone(), b.config.clone()));
     let proxy = RwSignal::new(overrides.proxy_base.clone().unwrap_or_default());
     let sandbox = RwSignal::new(overrides.sandbox_url.clone().unwrap_or_default());
     let problem = RwSignal::new(None::<String>);
@@ -36,14 +33,18 @@ pub fn Settings() -> impl IntoView {
         let _ = save_overrides(&Overrides::default(), &page_base);
         reload();
     };
-    let proxy_status = match info {
-        Some(i) if i.secrets.is_empty() => format!("handshake-proxy answers, forwarding to: {}.", i.upstreams.join(", ")),
-        Some(i) => format!(
+    let proxy_status = move || {
+        match client.routes().proxy().clone() {
+        ProxyState::Checking => "Checking the proxy…".to_string(),
+        ProxyState::Handshake(i) if i.secrets.is_empty() => format!("handshake-proxy answers, forwarding to: {}.", i.upstreams.join(", ")),
+        ProxyState::Handshake(i) => format!(
             "handshake-proxy answers, forwarding to: {}. It holds the client secret of: {}.",
             i.upstreams.join(", "),
             i.secrets.iter().map(|s| format!("{} ({})", s.client_id, s.upstream)).collect::<Vec<_>>().join(", ")
         ),
-        None => "No handshake-proxy answered at this address (under trunk serve, Trunk's own proxy rules do the forwarding).".into(),
+        ProxyState::Forwarding(names) => format!("Something at this address forwards {} (trunk serve's proxy rules), without handshake-proxy's /_info.", names.join(", ")),
+        ProxyState::Absent => "No proxy answers at this address: providers whose token endpoint needs one are marked unavailable.".into(),
+    }
     };
     view! {
         <section class="card" aria-labelledby="settings-title">

@@ -96,6 +96,10 @@ pub struct Client {
     pub log: RwSignal<Vec<LogEntry>>,
     /// Why the last storage write failed, when one did.
     pub storage_problem: RwSignal<Option<String>>,
+    /// Bumped when a provider's typed secret is forgotten (the form lets go of it too).
+    pub forgotten: RwSignal<Option<ProviderId>>,
+    /// Bumped when the routing table changes (the probes answered, a provider was saved).
+    routes_version: RwSignal<u64>,
 }
 
 impl Client {
@@ -106,12 +110,15 @@ impl Client {
             ended: RwSignal::new(0),
             log: RwSignal::new(ctl.with_log(|l| l.to_vec())),
             storage_problem: RwSignal::new(None),
+            forgotten: RwSignal::new(None),
+            routes_version: RwSignal::new(0),
         };
         ctl.subscribe(Rc::new(move |change: &Change| match change {
             Change::Session(_) => client.sessions.update(|v| *v += 1),
             Change::Ended(_) => client.ended.update(|v| *v += 1),
             Change::Log => client.log.set(client.ctl().with_log(|l| l.to_vec())),
             Change::StorageFailed(why) => client.storage_problem.set(Some(why.clone())),
+            Change::SecretForgotten(id) => client.forgotten.set(Some(id.clone())),
         }));
         client
     }
@@ -124,6 +131,16 @@ impl Client {
     pub fn session(&self, id: &ProviderId) -> Option<StoredSession> {
         self.sessions.track();
         self.ctl().session(id)
+    }
+
+    /// The routing table, with what the probes found (tracked).
+    pub fn routes(&self) -> Routes {
+        self.routes_version.track();
+        self.ctl().transport().routes()
+    }
+
+    pub fn routes_changed(&self) {
+        self.routes_version.update(|v| *v += 1);
     }
 
     /// Why the provider's session ended, when the user must authorize again (tracked).
@@ -170,12 +187,9 @@ impl Providers {
             .with_untracked(|ps| ps.iter().find(|p| p.id == *id).cloned())
     }
 
-    /// Switches provider (the controller applies the switching rule) and remembers the choice.
-    pub fn select(&self, client: Client, id: &ProviderId) {
-        let previous = self.selected.get_untracked();
-        if previous != *id {
-            client.ctl().left_provider(&previous);
-        }
+    /// Switches provider and remembers the choice. Each provider keeps its own session: the
+    /// others' stay signed in, their tokens still sent only to their own API base.
+    pub fn select(&self, _client: Client, id: &ProviderId) {
         self.selected.set(id.clone());
         let _ = local_storage().set(&keys::selected_provider(), id.as_str());
     }
@@ -210,12 +224,9 @@ impl Providers {
     fn changed(&self, client: Client) {
         let list = self.list.get_untracked();
         let ctl = client.ctl();
-        let routes = Routes::new(
-            ctl.transport().routes().config().clone(),
-            ctl.transport().routes().proxy_info().cloned(),
-        )
-        .with_providers(&list);
+        let routes = ctl.transport().routes().with_providers(&list);
         ctl.transport().set_routes(routes);
+        client.routes_changed();
         ctl.set_providers(list.clone());
         let files: Vec<String> = list
             .iter()

@@ -6,7 +6,9 @@ mod curl;
 mod raw;
 
 pub use curl::{shell_quote, to_curl};
-pub use raw::{is_credential_header, redact_text, redact_url, render_request, render_response};
+pub use raw::{
+    is_credential_header, redact_loose, redact_text, redact_url, render_request, render_response,
+};
 
 use serde::{Deserialize, Serialize};
 

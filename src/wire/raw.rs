@@ -13,11 +13,25 @@ const CREDENTIAL_HEADERS: [&str; 5] = [
     "x-api-key",
 ];
 
-/// Whether `name` carries a credential: one of the usual headers, or `provider_header`.
+/// Words that make a header name look like it carries a credential (`X-Auth-Token`,
+/// `X-Api-Key`, `X-Session-Id`…): masked too, whoever named it.
+const CREDENTIAL_WORDS: [&str; 8] = [
+    "auth",
+    "token",
+    "secret",
+    "key",
+    "session",
+    "password",
+    "cookie",
+    "credential",
+];
+
+/// Whether `name` carries a credential: one of the usual headers, a name that says so, or
+/// `provider_header`.
 pub fn is_credential_header(name: &str, provider_header: Option<&str>) -> bool {
-    CREDENTIAL_HEADERS
-        .iter()
-        .any(|h| name.eq_ignore_ascii_case(h))
+    let lower = name.to_ascii_lowercase();
+    CREDENTIAL_HEADERS.iter().any(|h| lower == *h)
+        || CREDENTIAL_WORDS.iter().any(|w| lower.contains(w))
         || provider_header.is_some_and(|p| name.eq_ignore_ascii_case(p))
 }
 
@@ -87,7 +101,8 @@ fn redact_json(value: &mut serde_json::Value) {
     }
 }
 
-/// Redacts a body by its shape: JSON objects by key, forms by parameter name.
+/// Redacts a body by its shape: JSON objects by key, forms by parameter name, and anything
+/// else (broken JSON, text) by looking for the same names followed by a value.
 pub fn redact_text(body: &str, content_type: &str) -> String {
     let trimmed = body.trim_start();
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
@@ -99,7 +114,70 @@ pub fn redact_text(body: &str, content_type: &str) -> String {
     if content_type.contains("x-www-form-urlencoded") {
         return redact_form(body);
     }
-    body.to_string()
+    redact_loose(body)
+}
+
+/// Text that is neither JSON nor a form (a truncated answer, an HTML page quoting the
+/// request): every `name": "value`, `name=value` or `name: value` whose name is a secret or
+/// a token has its value masked.
+pub fn redact_loose(text: &str) -> String {
+    let lower = text.to_ascii_lowercase();
+    let mut cuts: Vec<(usize, usize, String)> = Vec::new();
+    for key in SECRET_KEYS.iter().chain(TOKEN_KEYS) {
+        let mut from = 0;
+        while let Some(found) = lower[from..].find(key) {
+            let start = from + found;
+            from = start + key.len();
+            // A whole name: not the end of a longer one (`auth_code` is not `code`).
+            let before = lower[..start].chars().next_back();
+            if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
+                continue;
+            }
+            let rest = &text[from..];
+            let skipped = rest.len()
+                - rest
+                    .trim_start_matches(|c: char| c == '"' || c == '\'' || c.is_whitespace())
+                    .len();
+            let after_quote = &rest[skipped..];
+            let Some(sep) = after_quote
+                .chars()
+                .next()
+                .filter(|c| matches!(c, ':' | '='))
+            else {
+                continue;
+            };
+            let value_part = &after_quote[sep.len_utf8()..];
+            let lead = value_part.len()
+                - value_part
+                    .trim_start_matches(|c: char| c == '"' || c == '\'' || c.is_whitespace())
+                    .len();
+            let value_start = from + skipped + sep.len_utf8() + lead;
+            let value: String = text[value_start..]
+                .chars()
+                .take_while(|c| {
+                    !matches!(c, '"' | '\'' | '&' | ',' | '}' | '<' | ';') && !c.is_whitespace()
+                })
+                .collect();
+            if value.is_empty() {
+                continue;
+            }
+            let shown = redact_value(key, &value).unwrap_or_else(|| mask(&value));
+            cuts.push((value_start, value_start + value.len(), shown));
+        }
+    }
+    cuts.sort_by_key(|c| c.0);
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (start, end, shown) in cuts {
+        if start < at {
+            continue;
+        }
+        out.push_str(&text[at..start]);
+        out.push_str(&shown);
+        at = end;
+    }
+    out.push_str(&text[at..]);
+    out
 }
 
 /// A URL with the secrets in its query redacted (tokens masked, secrets hidden).
@@ -230,10 +308,36 @@ mod tests {
     #[test]
     fn a_providers_own_credential_header_is_masked_too() {
         let req = HttpRequest::new(super::super::Method::Get, "https://h/x")
-            .header("X-Auth-Token", "custom-token-0123456789");
-        assert!(render_request(&req, None).contains("custom-token-0123456789"));
-        let raw = render_request(&req, Some("x-auth-token"));
+            .header("X-Auth-Token", "custom-token-0123456789")
+            .header("X-Tenant", "t-0123456789")
+            .header("Odd", "odd-0123456789");
+        // A name that says it carries a credential is masked whoever named it.
+        let raw = render_request(&req, None);
         assert!(!raw.contains("custom-token-0123456789"), "{raw}");
-        assert!(raw.contains("••••••••6789"));
+        assert!(raw.contains("••••••••6789") && raw.contains("t-0123456789"));
+        let raw = render_request(&req, Some("odd"));
+        assert!(!raw.contains("odd-0123456789"), "{raw}");
+    }
+
+    #[test]
+    fn broken_answers_are_redacted_by_name() {
+        let cut = r#"{"access_token": "4f1c0e9a8b7c", "expires_in": 5, "refresh_tok"#;
+        let shown = redact_text(cut, "application/json");
+        assert!(!shown.contains("4f1c0e9a8b7c"), "{shown}");
+        assert!(shown.contains("\"expires_in\": 5"));
+        let html = "<p>access_token=abc123def456&amp;client_secret: hush</p> auth_code=keep";
+        let shown = redact_loose(html);
+        assert!(
+            !shown.contains("abc123def456") && !shown.contains("hush"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("auth_code=keep"),
+            "a longer name is not the secret's: {shown}"
+        );
+        assert_eq!(
+            redact_loose("é code: ü-1234567890 ü"),
+            "é code: ••••••••7890 ü"
+        );
     }
 }

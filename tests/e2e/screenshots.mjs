@@ -45,6 +45,7 @@ try {
   await page.waitForSelector('#response-tree');
   await page.click('#refresh');
   await page.waitForSelector('.log-entry[data-step="refresh"]');
+  await page.locator('#guide-token > details').evaluate((d) => { d.open = true; });
   await page.locator('#guide-token details.guide-raw').evaluate((d) => { d.open = true; });
   await shot(page, 'guided-light.png', '#guide');
   await page.click('#theme-toggle');

@@ -99,15 +99,27 @@ test('S5 no Referer leaves the app, and the page says so', async () => {
   for (const r of outgoing) assert.ok(!r.headers.referer, `${r.url} carried a Referer: ${r.headers.referer}`);
 });
 
-test('S6 tokens are cleared when switching provider', async () => {
-  const { page } = await fresh();
+test('S6 each provider keeps its own session, and a token goes only to its own provider', async () => {
+  const { page, requests } = await fresh();
   await signIn(page);
-  const { tokens } = await storedSession(page, 'sandbox-academy-v2');
-  await selectProvider(page, 'sandbox-php');
+  const academy = (await storedSession(page, 'sandbox-academy-v2')).tokens.access_token;
+  await selectProvider(page, 'sandbox-metamaps');
   await page.waitForSelector('#signed-out');
-  assert.equal(await storedSession(page, 'sandbox-academy-v2'), null);
-  const left = await page.evaluate(() => JSON.stringify(sessionStorage));
-  assert.ok(!left.includes(tokens.access_token) && !left.includes(tokens.refresh_token), 'no token anywhere in storage');
+  await page.click('#authorize');
+  await page.getByRole('button', { name: 'Authorize' }).click();
+  await page.waitForSelector('#info-result .status.ok');
+  const metamaps = (await storedSession(page, 'sandbox-metamaps')).tokens.access_token;
+  assert.ok(await storedSession(page, 'sandbox-academy-v2'), 'the Academy session is kept');
+  await page.click('#call-info');
+  await selectProvider(page, 'sandbox-academy-v2');
+  await page.waitForSelector('[data-testid="session"]');
+  await page.click('#call-info');
+  await page.waitForFunction(() => document.querySelectorAll('.log-entry[data-step="info"]').length >= 4);
+  for (const r of requests.filter((q) => q.headers.authorization)) {
+    const metamapsCall = r.url.includes('/proxy/sandbox/metamaps/');
+    const sent = r.headers.authorization.replace(/^Bearer /, '');
+    assert.equal(sent, metamapsCall ? metamaps : academy, `${r.url} carried the other provider's token`);
+  }
 });
 
 test('S7 a bearer token is never sent outside its provider\'s API base (counterfeit host)', async () => {

@@ -126,6 +126,7 @@ where
         if let Err(e) = &result {
             let ended = e.ends_the_session();
             self.note(
+                Some(&provider.id),
                 FlowStep::Refresh,
                 if ended {
                     "Refresh failed: the session ended"
@@ -183,6 +184,7 @@ where
             parse_token_response(provider, &resp, self.clock.now(), Some(&session.tokens))?;
         if tokens.refresh_token != session.tokens.refresh_token && tokens.refresh_token.is_some() {
             self.note(
+                Some(&provider.id),
                 FlowStep::Refresh,
                 "The refresh token was rotated",
                 true,
@@ -229,8 +231,11 @@ where
             scopes: tokens.scope.clone().unwrap_or(session.scopes.clone()),
             tokens,
             id_token,
-            ..session
+            ..session.clone()
         };
+        if refreshed.tokens.access_token != session.tokens.access_token {
+            self.retire(&session, "a refresh replaced it");
+        }
         self.adopt(&refreshed);
         Ok(refreshed)
     }
@@ -508,7 +513,14 @@ where
         let all_ok = calls
             .iter()
             .all(|c| matches!(&c.result, Ok(r) if r.response.is_success()));
-        self.forget(&provider.id);
+        self.retire(
+            &session,
+            match provider.revoke.as_ref().map(|r| r.style) {
+                Some(crate::providers::RevokeStyle::BearerCall) => "after Invalidate",
+                _ => "after Revoke",
+            },
+        );
+        self.drop_session(&provider.id);
         let note = if requests.is_empty() {
             "This provider has no revoke endpoint: the tokens were removed here, but stay valid at the provider until they expire.".to_string()
         } else if all_ok {
@@ -518,6 +530,7 @@ where
                 .to_string()
         };
         self.note(
+            Some(&provider.id),
             FlowStep::Revoke,
             "Session ended",
             all_ok || requests.is_empty(),

@@ -38,6 +38,7 @@ where
             };
             self.record(LogEntry {
                 at: self.clock.now(),
+                provider: None,
                 step: FlowStep::Discover,
                 title: "Fetched the issuer's metadata".into(),
                 ok,

@@ -44,6 +44,11 @@ where
         dpop: bool,
     ) -> Result<StoredSession, FlowError> {
         let client_id = ClientId::new(client_id.as_str().trim());
+        self.ready(provider, &client_id, secret)
+            .map_err(|why| FlowError::Network {
+                refresh: false,
+                error: crate::wire::NetError::Refused(why),
+            })?;
         self.keep_typed_secret(provider, &client_id, secret);
         let secret = self.secret_for(provider, &client_id, &provider.token.url);
         let req = client_credentials_request(
@@ -65,7 +70,7 @@ where
             )
             .await?;
         let tokens = parse_token_response(provider, &resp, self.clock.now(), None)
-            .inspect_err(|e| self.rejected(FlowStep::Token, e))?;
+            .inspect_err(|e| self.rejected(&provider.id, FlowStep::Token, e))?;
         self.accept(
             provider,
             Granted {
@@ -94,6 +99,12 @@ where
             .clone()
             .ok_or(FlowError::NoEndpoint("device authorization"))?;
         let client_id = ClientId::new(client_id.as_str().trim());
+        self.transport
+            .reach(&url)
+            .map_err(|why| FlowError::Network {
+                refresh: false,
+                error: crate::wire::NetError::Refused(why),
+            })?;
         self.keep_typed_secret(provider, &client_id, secret);
         let secret = self.secret_for(provider, &client_id, &url);
         let req = device_request(
@@ -114,7 +125,7 @@ where
             })?;
         let resp = self.with_text(delivery);
         let grant = parse_device_response(&resp, self.clock.now())
-            .inspect_err(|e| self.rejected(FlowStep::Device, e))?;
+            .inspect_err(|e| self.rejected(&provider.id, FlowStep::Device, e))?;
         self.device_turn.set(self.device_turn.get() + 1);
         Ok((
             DeviceStart {
@@ -153,7 +164,7 @@ where
             }
             if self.clock.now() >= grant.expires_at {
                 let e = FlowError::DeviceExpired;
-                self.rejected(FlowStep::Device, &e);
+                self.rejected(&provider.id, FlowStep::Device, &e);
                 return Err(e);
             }
             polls += 1;
@@ -181,6 +192,7 @@ where
                 Ok(Poll::SlowDown) => {
                     interval += SLOW_DOWN_S;
                     self.note(
+                        Some(&provider.id),
                         FlowStep::Device,
                         "The provider asked to slow down",
                         true,
@@ -205,7 +217,7 @@ where
                         .await
                 }
                 Err(e) => {
-                    self.rejected(FlowStep::Device, &e);
+                    self.rejected(&provider.id, FlowStep::Device, &e);
                     return Err(e);
                 }
             }

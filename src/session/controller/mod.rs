@@ -7,6 +7,7 @@
 
 mod calls;
 mod discover;
+mod experiments;
 mod grants;
 mod oidc;
 mod proof;
@@ -15,6 +16,7 @@ mod signin;
 mod tests;
 
 pub use calls::{authorize_request, ApiOutcome, Introspection, Reply, RevokeOutcome};
+pub use experiments::Retired;
 pub use grants::DeviceStart;
 pub use signin::{Attempt, ClientForm, Departure};
 
@@ -95,6 +97,16 @@ pub trait Transport {
     /// Where the browser goes for an authorize URL: the URL itself, or the app's own page that
     /// stands in for a provider living inside the page.
     fn departure(&self, authorize_url: &str) -> String;
+
+    /// Why a request to `url` cannot go now (the proxy it needs is known to be absent).
+    fn reach(&self, _url: &str) -> Result<(), String> {
+        Ok(())
+    }
+
+    /// Why `provider` cannot work where the app runs (its server or its proxy is not there).
+    fn unavailable(&self, _provider: &Provider) -> Option<String> {
+        None
+    }
 }
 
 /// What changed, for whoever mirrors the controller (the Leptos adapter).
@@ -106,6 +118,8 @@ pub enum Change {
     Ended(ProviderId),
     /// Storage refused a write; the tab goes on in memory until it is closed or reloaded.
     StorageFailed(String),
+    /// The client secret typed for this provider was dropped (Forget tokens).
+    SecretForgotten(ProviderId),
 }
 
 type PendingRefresh = Shared<LocalBoxFuture<'static, Result<StoredSession, FlowError>>>;
@@ -129,6 +143,8 @@ pub struct Controller<S: KeyValue, C: Clock, R: Crypto, T: Transport> {
     /// Why the user must authorize again, per provider.
     ended: RefCell<BTreeMap<ProviderId, String>>,
     refreshing: RefCell<BTreeMap<ProviderId, PendingRefresh>>,
+    /// The last session each provider's refresh, revocation or forgetting replaced (memory only).
+    retired: RefCell<BTreeMap<ProviderId, Retired>>,
     fresh_tries: RefCell<BTreeMap<ProviderId, f64>>,
     /// RFC 9449 §8: the last DPoP nonce each server (by origin) handed out.
     dpop_nonces: RefCell<BTreeMap<String, String>>,
@@ -167,6 +183,7 @@ where
             log: RefCell::new(log),
             ended: RefCell::new(BTreeMap::new()),
             refreshing: RefCell::new(BTreeMap::new()),
+            retired: RefCell::new(BTreeMap::new()),
             fresh_tries: RefCell::new(BTreeMap::new()),
             dpop_nonces: RefCell::new(BTreeMap::new()),
             jwks: RefCell::new(BTreeMap::new()),
@@ -260,34 +277,21 @@ where
         self.emit(Change::Session(session.provider_id.clone()));
     }
 
-    fn drop_session(&self, id: &ProviderId) {
+    pub(super) fn drop_session(&self, id: &ProviderId) {
         self.sessions.borrow_mut().remove(id);
         self.store.clear_session(id);
         self.emit(Change::Session(id.clone()));
     }
 
-    /// Ends a provider's session in this tab (the provider is not told).
+    /// Ends a provider's session in this tab (the provider is not told), and drops the client
+    /// secret typed for it: nothing of the sign-in stays behind.
     pub fn forget(&self, id: &ProviderId) {
-        self.drop_session(id);
-    }
-
-    /// Today's rule on switching provider: the previous provider's tokens are cleared (they
-    /// live only as long as they are in use), and the switch is logged.
-    pub fn left_provider(&self, previous: &ProviderId) {
-        if self.session(previous).is_none() {
-            return;
+        if let Some(session) = self.session(id) {
+            self.retire(&session, "forgotten here, not at the provider");
         }
-        self.drop_session(previous);
-        let name = self
-            .provider(previous)
-            .map(|p| p.name)
-            .unwrap_or_else(|| previous.to_string());
-        self.note(
-            FlowStep::Switch,
-            "Tokens cleared",
-            true,
-            format!("You switched away from {name}, so its tokens were removed from this tab."),
-        );
+        self.drop_session(id);
+        self.saved(self.store.save_secret(id, None));
+        self.emit(Change::SecretForgotten(id.clone()));
     }
 
     // ---- the flow log
@@ -306,9 +310,18 @@ where
         self.emit(Change::Log);
     }
 
-    pub fn note(&self, step: FlowStep, title: &str, ok: bool, note: impl Into<String>) {
+    /// A step without a request of its own, for `provider`'s flow.
+    pub fn note(
+        &self,
+        provider: Option<&ProviderId>,
+        step: FlowStep,
+        title: &str,
+        ok: bool,
+        note: impl Into<String>,
+    ) {
         self.record(LogEntry {
             at: self.clock.now(),
+            provider: provider.cloned(),
             step,
             title: title.into(),
             ok,
@@ -344,6 +357,7 @@ where
         };
         self.record(LogEntry {
             at: self.clock.now(),
+            provider: Some(provider.id.clone()),
             step,
             title: title.into(),
             ok,

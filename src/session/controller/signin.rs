@@ -185,6 +185,16 @@ where
         self.store.secret(provider)
     }
 
+    /// The secret a token request carries: the one typed, else the Sandbox's demo secret for
+    /// its demo client (never for another client: the proxy may hold that one's).
+    fn stored_or_demo(&self, provider: &Provider, client_id: &ClientId) -> Option<ClientSecret> {
+        self.store.secret(&provider.id).or_else(|| {
+            (client_id.as_str() == provider.default_client_id)
+                .then(|| provider.demo_client_secret.clone().map(ClientSecret::new))
+                .flatten()
+        })
+    }
+
     /// Keeps what the user typed as the client secret for this tab, unless the proxy holds
     /// it: then the browser keeps (and sends) none.
     pub fn keep_typed_secret(
@@ -193,9 +203,11 @@ where
         client_id: &ClientId,
         secret: &ClientSecret,
     ) {
+        // The Sandbox's published demo secret is a default, not something the user typed.
         let keep = (!self.secret_held(provider, client_id))
             .then(|| ClientSecret::new(secret.expose().trim()))
-            .filter(|s| !s.expose().is_empty());
+            .filter(|s| !s.expose().is_empty())
+            .filter(|s| provider.demo_client_secret.as_deref() != Some(s.expose()));
         self.saved(self.store.save_secret(&provider.id, keep.as_ref()));
     }
 
@@ -212,7 +224,7 @@ where
         {
             None
         } else {
-            self.store.secret(&provider.id)
+            self.stored_or_demo(provider, client_id)
         }
     }
 
@@ -227,6 +239,7 @@ where
     ) -> Result<Departure, String> {
         form.validate(provider)?;
         let client_id = form.client_id();
+        self.ready(provider, &client_id, &form.client_secret)?;
         self.keep_typed_secret(provider, &client_id, &form.client_secret);
         let url = match provider
             .standards
@@ -270,6 +283,7 @@ where
         })?;
         self.record(LogEntry {
             at: self.clock.now(),
+            provider: Some(provider.id.clone()),
             step: FlowStep::Authorize,
             title: format!("Sent the browser to {}", provider.name),
             ok: true,
@@ -281,6 +295,31 @@ where
             new_tab: form.redirect_uri.trim() != self.app_callback,
             url: self.transport.departure(&url),
         })
+    }
+
+    /// What must be in place before the browser leaves for the provider, so that a sign-in
+    /// never starts that cannot finish: the proxy its token request needs, and a client secret
+    /// (typed, or held by the proxy) unless the client is public.
+    pub fn ready(
+        &self,
+        provider: &Provider,
+        client_id: &ClientId,
+        secret: &ClientSecret,
+    ) -> Result<(), String> {
+        if let Some(why) = self.transport.unavailable(provider) {
+            return Err(format!("{} cannot be used here: {why}.", provider.name));
+        }
+        let needs_secret = provider.standards.client_auth != ClientAuthMethod::None;
+        let have = !secret.expose().trim().is_empty()
+            || self.transport.secret_held(&provider.token.url, client_id);
+        if needs_secret && !have {
+            return Err(format!(
+                "Enter the client secret {} gave you with the client id (or let handshake-proxy hold it: README, \"The proxy\"). \
+                 Without it the token request would fail after you consented.",
+                provider.name
+            ));
+        }
+        Ok(())
     }
 
     /// RFC 9126: pushes the authorization parameters; the browser then carries only the
@@ -336,8 +375,20 @@ where
             }
             _ => Lookup::Unknown,
         };
-        self.finish(params, lookup, StateRule::Required, FlowStep::Callback)
-            .await
+        let arrived = format!(
+            "GET {}{}{} HTTP/1.1",
+            self.app_callback,
+            crate::wire::redact_url(&format!("?{}", query.trim_start_matches('?'))),
+            if fragment.is_empty() { "" } else { "#…" }
+        );
+        self.finish(
+            params,
+            lookup,
+            StateRule::Required,
+            FlowStep::Callback,
+            arrived,
+        )
+        .await
     }
 
     /// Finishes a sign-in from what the user pasted (the URL they landed on, or a bare code).
@@ -350,6 +401,7 @@ where
             Ok(p) => p,
             Err(e) => {
                 self.note(
+                    Some(provider),
                     FlowStep::Paste,
                     "Pasted answer not understood",
                     false,
@@ -368,8 +420,19 @@ where
                 None => Lookup::Unknown,
             },
         };
-        self.finish(params, lookup, StateRule::IfPresent, FlowStep::Paste)
-            .await
+        let arrived = if text.trim().starts_with("http") {
+            format!("GET {} HTTP/1.1", crate::wire::redact_url(text.trim()))
+        } else {
+            "(a bare code, pasted)".to_string()
+        };
+        self.finish(
+            params,
+            lookup,
+            StateRule::IfPresent,
+            FlowStep::Paste,
+            arrived,
+        )
+        .await
     }
 
     async fn finish(
@@ -378,8 +441,13 @@ where
         lookup: Lookup,
         rule: StateRule,
         step: FlowStep,
+        arrived: String,
     ) -> Result<StoredSession, FlowError> {
         let now = self.clock.now();
+        let intended = match &lookup {
+            Lookup::Pending(record) => Some(record.provider_id.clone()),
+            _ => None,
+        };
         let checked = validate_callback(&params, lookup, now, rule).and_then(|(code, record)| {
             let provider = self
                 .provider(&record.provider_id)
@@ -402,12 +470,20 @@ where
         let (code, record, provider) = match checked {
             Ok(ok) => ok,
             Err(e) => {
-                self.note(
+                self.record(LogEntry {
+                    at: now,
+                    provider: intended.clone(),
                     step,
-                    "Answer rejected",
-                    false,
-                    format!("{}: {} No token request was sent.", e.title(), e.detail()),
-                );
+                    title: "Answer rejected".into(),
+                    ok: false,
+                    request: Some(arrived),
+                    response: None,
+                    note: Some(format!(
+                        "{}: {} No token request was sent.",
+                        e.title(),
+                        e.detail()
+                    )),
+                });
                 return Err(e);
             }
         };
@@ -416,12 +492,18 @@ where
         } else {
             "No state came with the pasted code; it is exchanged for the sign-in this tab started last."
         };
-        self.note(
+        self.record(LogEntry {
+            at: now,
+            provider: Some(provider.id.clone()),
             step,
-            "Answer accepted",
-            true,
-            format!("{why} The code and state are out of the address bar."),
-        );
+            title: "Answer accepted".into(),
+            ok: true,
+            request: Some(arrived),
+            response: None,
+            note: Some(format!(
+                "{why} The code and state are out of the address bar."
+            )),
+        });
         self.exchange_code(&provider, record, code).await
     }
 
@@ -453,7 +535,7 @@ where
             )
             .await?;
         let tokens = parse_token_response(provider, &resp, self.clock.now(), None)
-            .inspect_err(|e| self.rejected(FlowStep::Token, e))?;
+            .inspect_err(|e| self.rejected(&provider.id, FlowStep::Token, e))?;
         self.accept(
             provider,
             Granted {
@@ -468,8 +550,9 @@ where
         .await
     }
 
-    pub(super) fn rejected(&self, step: FlowStep, e: &FlowError) {
+    pub(super) fn rejected(&self, provider: &ProviderId, step: FlowStep, e: &FlowError) {
         self.note(
+            Some(provider),
             step,
             "Token answer rejected",
             false,
@@ -487,11 +570,12 @@ where
     ) -> Result<StoredSession, FlowError> {
         if tokens.is_dpop() && !granted.dpop {
             let e = FlowError::DpopNotRequested;
-            self.rejected(FlowStep::Token, &e);
+            self.rejected(&provider.id, FlowStep::Token, &e);
             return Err(e);
         }
         if granted.dpop && !tokens.is_dpop() {
             self.note(
+                Some(&provider.id),
                 FlowStep::Token,
                 "The token is not DPoP-bound",
                 true,
@@ -515,7 +599,7 @@ where
                         check: failed.name.clone(),
                         detail: format!("{}: {}.", failed.name, failed.detail),
                     };
-                    self.rejected(FlowStep::Token, &e);
+                    self.rejected(&provider.id, FlowStep::Token, &e);
                     return Err(e);
                 }
                 Some(report)
@@ -523,6 +607,7 @@ where
             None => {
                 if granted.nonce.is_some() {
                     self.note(
+                        Some(&provider.id),
                         FlowStep::Token,
                         "No ID token came",
                         false,
@@ -552,6 +637,7 @@ where
                 ""
             };
             self.note(
+                Some(&provider.id),
                 FlowStep::Token,
                 "Fewer scopes granted than asked",
                 false,
@@ -593,6 +679,7 @@ where
         };
         self.adopt(&session);
         self.note(
+            Some(&provider.id),
             FlowStep::ApiKey,
             "Using an API key",
             true,

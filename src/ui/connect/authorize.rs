@@ -6,6 +6,7 @@ use super::options::{client_auth_line, protocol_switches, ExtraParams};
 use crate::oauth::OOB_REDIRECT;
 use crate::providers::{ClientAuthMethod, Group, Provider};
 use crate::types::ClientId;
+use crate::ui::decoded::Decoded;
 use crate::ui::state::Client;
 use crate::ui::widgets::{CopyButton, ErrorBanner};
 use leptos::html;
@@ -38,7 +39,7 @@ fn SecretField(form: ConnectForm, held: Memo<bool>) -> impl IntoView {
                     {move || if shown.get() { "Hide" } else { "Show" }}
                 </button>
             </div>
-            <p class="hint">"Kept in this tab's sessionStorage only, and sent only to the provider's endpoints that authenticate the client (token, and PAR, introspection or revocation where used)."</p>
+            <p class="hint">"Kept in this tab; sent only to the token endpoint."</p>
         }
         .into_any()
     }
@@ -54,6 +55,8 @@ pub(super) fn ClientFields(provider: Provider, form: ConnectForm) -> impl IntoVi
         let provider = provider.clone();
         Memo::new(move |_| {
             let id = ClientId::new(form.client_id.get());
+            // The proxy's answer to the start-up probe may come after the first render.
+            let _ = client.routes();
             client.ctl().secret_held(&provider, &id)
         })
     };
@@ -123,6 +126,28 @@ pub fn AuthorizeForm(
         Memo::new(move |_| form.preview(&provider, &client.ctl()))
     };
     let is_oob = Memo::new(move |_| form.redirect_uri.get().trim() == OOB_REDIRECT);
+    let near = {
+        let own = app_callback.clone();
+        Memo::new(move |_| crate::oauth::redirect::near_miss(&form.redirect_uri.get(), &own))
+    };
+    let near_note = {
+        let own = app_callback.clone();
+        move || {
+            near.get().map(|how| {
+                let own = own.clone();
+                let shown = own.clone();
+                view! {
+                    <div class="banner warn-box" role="status" id="redirect-near-miss">
+                        <p>"Almost Handshake's callback, but not exactly: "{how}". Providers compare redirect URIs exactly."</p>
+                        <button type="button" class="ghost small" id="use-own-callback"
+                            on:click=move |_| { form.redirect_uri.set(own.clone()); form.problem.set(None); }>
+                            "Use "<code>{shown}</code>
+                        </button>
+                    </div>
+                }
+            })
+        }
+    };
     let oob = provider.supports_oob.then(|| {
         let callback = app_callback.clone();
         view! {
@@ -167,26 +192,35 @@ pub fn AuthorizeForm(
             <input id="redirect-uri" type="url" spellcheck="false"
                 prop:value=move || form.redirect_uri.get()
                 on:input=move |ev| form.redirect_uri.set(event_target_value(&ev))/>
-            <p class="hint">"Must equal the redirect URI registered with the provider. Handshake's own: "<code>{app_callback.clone()}</code></p>
+            {move || {
+                let own = app_callback.clone();
+                if form.redirect_uri.get() == own {
+                    view! { <p class="hint">"Handshake's own callback; register it exactly so."</p> }.into_any()
+                } else {
+                    view! { <p class="hint">"Exactly as registered with the provider. Handshake's own: "<code>{own}</code></p> }.into_any()
+                }
+            }}
+            {near_note}
             {oob}
             {scopes}
             {protocol_switches(&provider, form)}
             <ExtraParams form=form/>
+            {elsewhere_note}
+            <ErrorBanner message=form.problem/>
+            <button id="authorize" type="submit" class="primary" node_ref=button disabled=move || leaving.get()>
+                {move || if leaving.get() { "Pushing the request…" } else { "Authorize" }}
+            </button>
             <div class="preview">
                 <div class="preview-head">
-                    <span>"Authorization URL"</span>
+                    <span>"What Authorize sends"</span>
                     <CopyButton text=Signal::derive(move || preview.get()) label="Copy URL"/>
                 </div>
                 <code id="authorize-url" class="url">{move || preview.get()}</code>
                 <p class="hint">"This exact URL, with a fresh random state"{pkce}{nonce}", is where Authorize sends you."
                     {move || form.value().pushes(&par_provider).then_some(" With PAR, these parameters are pushed to the provider first and the browser goes to the authorize endpoint with only the client id and a request_uri.")}
                 </p>
+                <Decoded text=Signal::derive(move || preview.get()) id="authorize-decoded"/>
             </div>
-            {elsewhere_note}
-            <ErrorBanner message=form.problem/>
-            <button id="authorize" type="submit" class="primary" node_ref=button disabled=move || leaving.get()>
-                {move || if leaving.get() { "Pushing the request…" } else { "Authorize" }}
-            </button>
         </form>
     }
 }

@@ -21,7 +21,11 @@ use leptos::html;
 use leptos::prelude::*;
 use paste::PasteBox;
 
-fn provider_options(providers: Vec<Provider>, selected: RwSignal<ProviderId>) -> impl IntoView {
+fn provider_options(
+    providers: Vec<Provider>,
+    selected: RwSignal<ProviderId>,
+    routes: &crate::http::route::Routes,
+) -> impl IntoView {
     let groups = [
         (Group::Sandbox, "Sandbox: no credentials needed"),
         (Group::Real, "Real APIs"),
@@ -37,7 +41,13 @@ fn provider_options(providers: Vec<Provider>, selected: RwSignal<ProviderId>) ->
                     .map(|p| {
                         let id = p.id.clone();
                         let is_selected = move || selected.get() == id;
-                        view! { <option value=p.id.to_string() selected=is_selected>{p.name}</option> }
+                        // What cannot work here says so in its name (the card says why).
+                        let label = match routes.unavailable(&p) {
+                            Some(why) if why.starts_with("no Sandbox") => format!("{} (unavailable here: no Sandbox server)", p.name),
+                            Some(_) => format!("{} (needs a proxy)", p.name),
+                            None => p.name.clone(),
+                        };
+                        view! { <option value=p.id.to_string() selected=is_selected>{label}</option> }
                     })
                     .collect_view();
                 view! { <optgroup label=label>{options}</optgroup> }
@@ -78,6 +88,16 @@ pub fn Connect() -> impl IntoView {
             }
         }
     });
+    // Forget tokens drops the typed secret: the field lets go of it too.
+    Effect::new(move |_| {
+        let Some(id) = client.forgotten.get() else {
+            return;
+        };
+        if id == form.filled_for.get_untracked() {
+            let demo = providers.get(&id).and_then(|p| p.demo_client_secret);
+            form.client_secret.set(demo.unwrap_or_default());
+        }
+    });
     // The explorer's fix for a scope warning: tick the scope, then take the user to Authorize.
     Effect::new(move |_| {
         let Some(scope) = wanted.get() else { return };
@@ -92,10 +112,25 @@ pub fn Connect() -> impl IntoView {
     let callback = app_callback.clone();
     let elsewhere = Memo::new(move |_| form.redirect_uri.get().trim() != callback);
     let leaving = RwSignal::new(false);
+    // A near-miss of the app's callback goes only after a second, deliberate click.
+    let near_confirmed = RwSignal::new(None::<String>);
+    let own_callback = StoredValue::new(app_callback.clone());
     let authorize = move || {
         let Some(provider) = provider.get_untracked() else {
             return;
         };
+        let typed = form.redirect_uri.get_untracked().trim().to_string();
+        if let Some(how) =
+            own_callback.with_value(|own| crate::oauth::redirect::near_miss(&typed, own))
+        {
+            if near_confirmed.get_untracked().as_deref() != Some(typed.as_str()) {
+                near_confirmed.set(Some(typed));
+                form.problem.set(Some(format!(
+                    "This redirect URI differs from Handshake's callback only by {how}. Providers compare redirect URIs character by character, so unless you registered exactly this one the sign-in ends at the provider with \u{201c}redirect_uri does not match\u{201d}. Use Handshake's callback, or press Authorize again to go with this one."
+                )));
+                return;
+            }
+        }
         let ctl = client.ctl();
         let attempt = form.take_attempt(&provider, &ctl);
         let value = form.value();
@@ -168,10 +203,15 @@ pub fn Connect() -> impl IntoView {
             <div class="form">
                 <label for="provider">"Provider"</label>
                 <select id="provider" on:change=on_provider>
-                    {move || provider_options(providers.list.get(), providers.selected)}
+                    {move || provider_options(providers.list.get(), providers.selected, &client.routes())}
                 </select>
                 <p class="hint">{move || provider.get().map(|p| p.summary)}</p>
                 {move || provider.get().and_then(|p| p.notes).map(|n| view! { <p class="banner info">{n}</p> })}
+                {move || provider.get().and_then(|p| client.routes().unavailable(&p)).map(|why| view! {
+                    <p class="banner warn-box" role="status" id="unavailable">
+                        <strong>"Not usable here yet: "</strong>{why}"."
+                    </p>
+                })}
             </div>
             {sign_in}
         </section>

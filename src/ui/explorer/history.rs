@@ -27,6 +27,9 @@ pub fn History(
                         <span class=method_class(h.method)>{h.method.as_str()}</span>
                         <code class="history-url">{history_label(&h.url)}</code>
                         <span class="muted">{status}</span>
+                        {h.body_dropped.map(|n| view! {
+                            <span class="muted history-dropped">{format!("(body of {} KB not kept)", n.div_ceil(1024))}</span>
+                        })}
                         <button type="button" class="ghost small history-open" on:click=move |_| on_open(open.clone(), false)>"Open"</button>
                         <button type="button" class="ghost small history-resend" on:click=move |_| on_open(again.clone(), true)>"Send again"</button>
                     </li>

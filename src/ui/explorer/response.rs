@@ -14,6 +14,9 @@ use send_wrapper::SendWrapper;
 use std::collections::BTreeMap;
 use wasm_bindgen::JsValue;
 
+/// JSON answers up to this size are indented in the raw view.
+const PRETTY_LIMIT: usize = 1 << 20;
+
 /// Raw bodies longer than this show their beginning until the user asks for all.
 const RAW_PREVIEW: usize = 200_000;
 
@@ -83,6 +86,28 @@ fn raw_text(text: &JsValue, all: bool) -> String {
     String::from(text.slice(0, cut))
 }
 
+/// The request an answer belongs to, above it: its first line, and the rest (headers and body,
+/// redacted) on request. An answer is never shown without it.
+fn sent_request(raw: &str) -> Option<impl IntoView> {
+    let first = raw.lines().next().filter(|l| !l.is_empty())?.to_string();
+    let first = first.trim_end_matches(" HTTP/1.1").to_string();
+    let rest = raw
+        .split_once('\n')
+        .map(|(_, r)| r.to_string())
+        .unwrap_or_default();
+    Some(view! {
+        <div class="sent-request" id="sent-request">
+            <p class="sent-line"><span class="muted">"Answer to "</span><code>{first}</code></p>
+            {(!rest.trim().is_empty()).then(|| view! {
+                <details class="sent-raw">
+                    <summary>"Request headers and body (secrets redacted)"</summary>
+                    <pre class="raw" tabindex="0">{rest}</pre>
+                </details>
+            })}
+        </div>
+    })
+}
+
 #[component]
 pub fn ResponseView(sent: Sent, granted: Vec<Scope>, now: f64) -> impl IntoView {
     let Sent {
@@ -95,9 +120,10 @@ pub fn ResponseView(sent: Sent, granted: Vec<Scope>, now: f64) -> impl IntoView 
         .note
         .clone()
         .map(|n| view! { <p class="banner info outcome-note">{n}</p> });
+    let request = sent_request(&outcome.request);
     let reply = match outcome.result {
         Err(e) => {
-            return view! { {note} <p class="banner error" role="alert" id="response-error">{e.message()}</p> }
+            return view! { {request} {note} <p class="banner error" role="alert" id="response-error">{e.message()}</p> }
                 .into_any()
         }
         Ok(reply) => reply,
@@ -113,10 +139,19 @@ pub fn ResponseView(sent: Sent, granted: Vec<Scope>, now: f64) -> impl IntoView 
     let size = resp.size;
     let raw = RwSignal::new(parsed.is_none());
     let show_all = RwSignal::new(false);
-    let text = SendWrapper::new(body_js(&resp.body, reply.large.as_ref()));
+    // Raw shows JSON indented (as received is one long line), up to a size worth the time.
+    let text = SendWrapper::new(match &parsed {
+        Some(p) if size <= PRETTY_LIMIT => {
+            js_sys::JSON::stringify_with_replacer_and_space(&p.0, &JsValue::NULL, &JsValue::from(2))
+                .map(JsValue::from)
+                .unwrap_or_else(|_| body_js(&resp.body, reply.large.as_ref()))
+        }
+        _ => body_js(&resp.body, reply.large.as_ref()),
+    });
     let tree = parsed.map(|p| p.0);
     let has_tree = tree.is_some();
     view! {
+        {request}
         {note}
         <div class="response" id="response" data-status=resp.status>
             <p class="outcome-head">

@@ -107,6 +107,7 @@ impl Workbench {
                     status,
                     elapsed_ms: elapsed,
                     draft: d.clone(),
+                    body_dropped: None,
                 };
                 let (list, saved) = ctl.store().push_history(entry);
                 history.set(list);
@@ -191,6 +192,10 @@ impl Workbench {
             },
             false,
         );
+        // Another endpoint (or a custom request) chosen: the last answer was not its own.
+        let sent = self.sent;
+        let target = Memo::new(move |_| draft.with(|d| d.target.clone()));
+        Effect::watch(move || target.get(), move |_, _, _| sent.set(None), false);
         // Every keystroke of the draft is kept for this tab: it survives a sign-in round trip.
         Effect::new(move |_| {
             let d = draft.get();

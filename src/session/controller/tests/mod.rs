@@ -596,6 +596,24 @@ fn a_secret_held_by_the_proxy_is_never_kept_nor_sent() {
 }
 
 #[test]
+fn the_demo_secret_goes_only_with_the_demo_client() {
+    // A callback may finish before the proxy has said what it holds: a client of the user's
+    // own must then carry no secret at all (the proxy adds it), never the Sandbox's demo one.
+    let rig = rig_with(MemoryStore::default(), academy_server());
+    let p = provider(A);
+    let token = p.token.url.clone();
+    let demo = rig
+        .ctl
+        .secret_for(&p, &p.default_client_id.clone().into(), &token);
+    assert_eq!(
+        demo.as_ref().map(|s| s.expose()),
+        p.demo_client_secret.as_deref()
+    );
+    assert!(demo.is_some());
+    assert_eq!(rig.ctl.secret_for(&p, &"pages-client".into(), &token), None);
+}
+
+#[test]
 fn an_answer_that_lands_elsewhere_keeps_this_tab() {
     let rig = rig_with(MemoryStore::default(), academy_server());
     let p = provider(A);
@@ -668,4 +686,5 @@ fn api_key_providers_use_their_header() {
     assert_eq!(r.header_value("authorization"), None);
 }
 
+mod experiments;
 mod standards;
