@@ -254,3 +254,28 @@ pub async fn get_answer(
     let status = answer.status();
     Some((status, answer.text().await.unwrap_or_default()))
 }
+
+/// Whether the browser may read an answer to `req` sent straight to its URL (CORS, preflight
+/// included), no credentials, within `seconds`; `None` when the time ran out.
+pub async fn readable(req: &HttpRequest, seconds: u32) -> Option<bool> {
+    let deadline = Deadline::new(seconds).ok()?;
+    let mut builder = RequestBuilder::new(&req.url)
+        .method(to_http(req.method))
+        .credentials(RequestCredentials::Omit)
+        .redirect(RequestRedirect::Manual)
+        .abort_signal(Some(&deadline.controller.signal()));
+    for (name, value) in &req.headers {
+        builder = builder.header(name, value);
+    }
+    let request = match &req.body {
+        Some(body) => builder.body(body.as_str()),
+        None => builder.build(),
+    }
+    .ok()?;
+    match request.send().await {
+        Ok(answer) if answer.type_() == web_sys::ResponseType::Opaqueredirect => None,
+        Ok(_) => Some(true),
+        Err(_) if deadline.expired() => None,
+        Err(_) => Some(false),
+    }
+}

@@ -80,6 +80,17 @@ impl Transport for BrowserTransport {
         self.routes.borrow().unavailable(provider)
     }
 
+    fn via_proxy(&self, url: &str) -> bool {
+        matches!(self.routes().route(url), Ok(Target::Proxy(_)))
+    }
+
+    async fn direct_allowed(&self, req: &HttpRequest) -> Option<bool> {
+        if is_in_page(&req.url) {
+            return None;
+        }
+        fetch::readable(req, 5).await
+    }
+
     fn departure(&self, authorize_url: &str) -> String {
         match authorize_url.split_once('?') {
             Some((_, query)) if is_in_page(authorize_url) => {

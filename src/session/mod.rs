@@ -8,8 +8,9 @@ mod log;
 mod store;
 
 pub use controller::{
-    authorize_request, ApiOutcome, Attempt, Change, ClientForm, Clock, Controller, Crypto,
+    authorize_request, ApiOutcome, Attempt, Change, Check, ClientForm, Clock, Controller, Crypto,
     Delivery, Departure, DeviceStart, Introspection, Reply, RevokeOutcome, Route, Transport,
+    Verdict,
 };
 pub use log::{FlowStep, GuideStep, LogEntry, LOG_LIMIT};
 pub use store::{

@@ -487,3 +487,37 @@ test('token experiments: a token I already have is used, and bad input loses not
   assert.ok(!(await logText(page)).includes(stored.tokens.access_token), 'the pasted token is not in the log');
   assert.deepEqual(errors, []);
 });
+
+// ---- Beyond: Check my setup.
+
+const verdicts = (page) => page.$$eval('#setup-checks .check', (cs) => Object.fromEntries(cs.map((c) => [c.dataset.check, c.dataset.verdict])));
+
+test('Check my setup: proxy, secret, client id and redirect URI as the provider sees them, CORS per endpoint, each with a fix', async () => {
+  const { page } = await fresh();
+  await page.click('#check-setup');
+  await page.waitForSelector('#setup-checks');
+  const good = await verdicts(page);
+  assert.equal(good.proxy, 'good');
+  assert.equal(good.secret, 'good', 'the demo secret');
+  assert.equal(good.authorize, 'good', 'the Sandbox accepted the client id and redirect URI');
+  // The Sandbox server sends no CORS headers: its endpoints go through the proxy, as they must.
+  assert.equal(good['cors-token'], 'good');
+  assert.match(await page.textContent('[data-check="cors-token"]'), /may not call it.*through handshake-proxy/);
+  assert.equal(await page.$$eval('.check.problem', (c) => c.length), 0);
+  assert.equal(await page.$$eval('.log-entry[data-step="authorize"]', (e) => e.length), 1, 'the trial request is in the log');
+
+  // A redirect URI the provider did not register, an unknown client, no secret.
+  const own = await page.inputValue('#redirect-uri');
+  await page.fill('#redirect-uri', own.replace('/callback', '/elsewhere'));
+  await page.click('#check-setup');
+  await page.waitForFunction(() => document.querySelector('[data-check="authorize"]')?.dataset.verdict === 'problem');
+  assert.match(await page.textContent('[data-check="authorize"]'), /not the redirect URI registered[\s\S]*Fix: Register exactly/);
+  await page.fill('#redirect-uri', own);
+  await page.fill('#client-id', 'nobody');
+  await page.fill('#client-secret', '');
+  await page.click('#check-setup');
+  await page.waitForFunction(() => document.querySelector('[data-check="secret"]')?.dataset.verdict === 'problem');
+  assert.match(await page.textContent('[data-check="authorize"]'), /does not know client id nobody/);
+  assert.match(await page.textContent('[data-check="secret"]'), /Fix: Type the secret.*--secret <upstream>:nobody=MY_CLIENT_SECRET,path=\/api\/v2\/token/);
+  assert.equal(new URL(page.url()).pathname, '/', 'nothing left the page');
+});

@@ -11,6 +11,7 @@ mod experiments;
 mod grants;
 mod oidc;
 mod proof;
+mod setup;
 mod signin;
 #[cfg(test)]
 mod tests;
@@ -18,6 +19,7 @@ mod tests;
 pub use calls::{authorize_request, ApiOutcome, Introspection, Reply, RevokeOutcome};
 pub use experiments::Retired;
 pub use grants::DeviceStart;
+pub use setup::{Check, Verdict};
 pub use signin::{Attempt, ClientForm, Departure};
 
 use super::log::{FlowStep, LogEntry};
@@ -106,6 +108,17 @@ pub trait Transport {
     /// Why `provider` cannot work where the app runs (its server or its proxy is not there).
     fn unavailable(&self, _provider: &Provider) -> Option<String> {
         None
+    }
+
+    /// Whether requests to `url` go through the proxy.
+    fn via_proxy(&self, _url: &str) -> bool {
+        false
+    }
+
+    /// Whether the browser itself may read an answer to `req` (CORS, preflight included),
+    /// whatever the route; `None` when that cannot be told here.
+    fn direct_allowed(&self, _req: &HttpRequest) -> impl Future<Output = Option<bool>> {
+        std::future::ready(None)
     }
 }
 

@@ -210,6 +210,7 @@ pub fn AuthorizeForm(
             <button id="authorize" type="submit" class="primary" node_ref=button disabled=move || leaving.get()>
                 {move || if leaving.get() { "Pushing the request…" } else { "Authorize" }}
             </button>
+            <super::setup::SetupCheck provider=provider.clone() form=form/>
             <div class="preview">
                 <div class="preview-head">
                     <span>"What Authorize sends"</span>

@@ -8,6 +8,7 @@ mod form;
 mod grants;
 mod options;
 mod paste;
+mod setup;
 
 use super::state::{BootInfo, Client, Providers, ScopeRequest};
 use crate::platform::{assign, open_new_tab};

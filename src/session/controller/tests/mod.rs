@@ -687,4 +687,5 @@ fn api_key_providers_use_their_header() {
 }
 
 mod experiments;
+mod setup;
 mod standards;
