@@ -521,3 +521,23 @@ test('Check my setup: proxy, secret, client id and redirect URI as the provider 
   assert.match(await page.textContent('[data-check="secret"]'), /Fix: Type the secret.*--secret <upstream>:nobody=MY_CLIENT_SECRET,path=\/api\/v2\/token/);
   assert.equal(new URL(page.url()).pathname, '/', 'nothing left the page');
 });
+
+// ---- Beyond: the authorize decoder is editable before sending.
+
+test('decoders: the authorize parameters can be changed in the decoded table, and Authorize sends them', async () => {
+  const { page } = await fresh();
+  await page.click('#authorize-decoded > summary');
+  const rows = await page.$$eval('#authorize-decoded tbody tr th', (ths) => ths.map((t) => t.textContent));
+  for (const name of ['client_id', 'redirect_uri', 'scope', 'response_type', 'state']) assert.ok(rows.includes(name), `${name} in ${rows}`);
+  assert.match(await page.textContent('#authorize-decoded'), /random value the app checks/);
+  assert.equal(await page.inputValue('#edit-scope'), 'connect read');
+  await page.fill('#edit-scope', 'connect read write');
+  await page.press('#edit-scope', 'Tab');
+  await page.waitForFunction(() => document.querySelector('input[name="scope"][value="write"]').checked);
+  assert.equal(new URL(await page.textContent('#authorize-url')).searchParams.get('scope'), 'connect read write');
+  await page.click('#authorize');
+  await page.getByRole('button', { name: 'Allow' }).click();
+  await page.waitForSelector('#info-result .status.ok');
+  const chips = await page.$$eval('.scopes-line .chip', (cs) => cs.map((c) => c.textContent));
+  assert.deepEqual(chips, ['connect', 'read', 'write']);
+});

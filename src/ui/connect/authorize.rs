@@ -5,8 +5,8 @@ use super::form::ConnectForm;
 use super::options::{client_auth_line, protocol_switches, ExtraParams};
 use crate::oauth::OOB_REDIRECT;
 use crate::providers::{ClientAuthMethod, Group, Provider};
-use crate::types::ClientId;
-use crate::ui::decoded::Decoded;
+use crate::types::{ClientId, Scope};
+use crate::ui::decoded::{DecodedAuthorize, Editable};
 use crate::ui::state::Client;
 use crate::ui::widgets::{CopyButton, ErrorBanner};
 use leptos::html;
@@ -108,6 +108,42 @@ pub(super) fn scope_boxes(provider: &Provider, form: ConnectForm) -> impl IntoVi
         .collect_view()
 }
 
+/// The authorize parameters the decoder lets the learner change: the form's own fields.
+fn editable(form: ConnectForm, separator: &str) -> Vec<Editable> {
+    let sep = separator.to_string();
+    vec![
+        Editable {
+            name: "client_id",
+            value: Signal::derive(move || form.client_id.get()),
+            set: Callback::new(move |v: String| form.client_id.set(v)),
+        },
+        Editable {
+            name: "redirect_uri",
+            value: Signal::derive(move || form.redirect_uri.get()),
+            set: Callback::new(move |v: String| form.redirect_uri.set(v)),
+        },
+        Editable {
+            name: "scope",
+            value: Signal::derive(move || {
+                form.scopes
+                    .get()
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect::<Vec<_>>()
+                    .join(&sep)
+            }),
+            set: Callback::new(move |v: String| {
+                let scopes = v
+                    .split(|c: char| c == ',' || c.is_whitespace())
+                    .filter(|s| !s.is_empty())
+                    .map(Scope::new)
+                    .collect();
+                form.scopes.set(scopes);
+            }),
+        },
+    ]
+}
+
 #[component]
 pub fn AuthorizeForm(
     provider: Provider,
@@ -185,6 +221,7 @@ pub fn AuthorizeForm(
     let pkce = provider.pkce.then_some(" and PKCE challenge");
     let nonce = move || form.value().asks_openid().then_some(" (and OpenID nonce)");
     let par_provider = provider.clone();
+    let separator = provider.scope_separator.clone();
     view! {
         <form class="form" novalidate on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); on_submit(); }>
             <ClientFields provider=provider.clone() form=form/>
@@ -220,7 +257,7 @@ pub fn AuthorizeForm(
                 <p class="hint">"This exact URL, with a fresh random state"{pkce}{nonce}", is where Authorize sends you."
                     {move || form.value().pushes(&par_provider).then_some(" With PAR, these parameters are pushed to the provider first and the browser goes to the authorize endpoint with only the client id and a request_uri.")}
                 </p>
-                <Decoded text=Signal::derive(move || preview.get()) id="authorize-decoded"/>
+                <DecodedAuthorize text=Signal::derive(move || preview.get()) editable=editable(form, &separator)/>
             </div>
         </form>
     }
