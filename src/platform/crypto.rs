@@ -32,11 +32,15 @@ export async function dpopPublicKey(tab) {
   const jwk = await crypto.subtle.exportKey('jwk', p.publicKey);
   return JSON.stringify({ kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, extractable: p.privateKey.extractable });
 }
-export async function dpopSign(tab, input) {
+// The byte arguments are views into the wasm memory: copied before the first await, since
+// memory growing meanwhile (any allocation by another task) would detach them.
+export async function dpopSign(tab, view) {
+  const input = view.slice();
   const p = await pair(tab);
   return new Uint8Array(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, p.privateKey, input));
 }
-export async function verifySignature(alg, jwk, input, signature) {
+export async function verifySignature(alg, jwk, inputView, signatureView) {
+  const input = inputView.slice(), signature = signatureView.slice();
   const a = JSON.parse(alg);
   const params = a.name === 'ECDSA' ? { name: a.name, namedCurve: a.curve } : { name: a.name, hash: a.hash };
   const key = await crypto.subtle.importKey('jwk', JSON.parse(jwk), params, false, ['verify']);

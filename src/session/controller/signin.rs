@@ -203,11 +203,16 @@ where
         client_id: &ClientId,
         secret: &ClientSecret,
     ) {
-        // The Sandbox's published demo secret is a default, not something the user typed.
+        // The Sandbox's published demo secret is its demo client's default, not something the
+        // user typed (another Sandbox client may share it: then it is kept like a typed one).
+        let demo_default = |s: &ClientSecret| {
+            client_id.as_str() == provider.default_client_id
+                && provider.demo_client_secret.as_deref() == Some(s.expose())
+        };
         let keep = (!self.secret_held(provider, client_id))
             .then(|| ClientSecret::new(secret.expose().trim()))
             .filter(|s| !s.expose().is_empty())
-            .filter(|s| provider.demo_client_secret.as_deref() != Some(s.expose()));
+            .filter(|s| !demo_default(s));
         self.saved(self.store.save_secret(&provider.id, keep.as_ref()));
     }
 
