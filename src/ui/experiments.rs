@@ -94,7 +94,7 @@ pub fn Experiments() -> impl IntoView {
                 {retired.map(|r| view! {
                     <p class="experiment" id="old-token">
                         <button type="button" id="try-old" class="ghost small"
-                            on:click=move |_| { try_old.dispatch_local(selected.get_untracked()); }
+                            on:click=move |_| { said.set(None); try_old.dispatch_local(selected.get_untracked()); }
                             disabled=move || try_old.pending().get()>"Try the old token"</button>
                         <span class="hint">{format!(" The previous access token ({}, {}) is kept in this tab's memory only.", r.session.tokens.access_token.masked(), r.why)}</span>
                     </p>

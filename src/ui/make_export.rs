@@ -3,7 +3,7 @@
 
 use super::state::{InfoCall, Providers};
 use super::widgets::copy_text;
-use crate::providers::make::{self, Connection, Run, MAKE_CALLBACK};
+use crate::providers::make::{self, Connection, Run};
 use crate::providers::{ExpiryUnit, Provider};
 use crate::session::StoredSession;
 use leptos::prelude::*;
@@ -61,7 +61,6 @@ pub fn MakeExport(provider: Provider, session: StoredSession) -> impl IntoView {
     let info = expect_context::<InfoCall>();
     let id = provider.id.clone();
     let lifetime = lifetimes(&provider, &session);
-    let registered = make::redirect_variable(&session.redirect_uri).is_some();
     let connection = Memo::new(move |_| {
         let answer = info.answer(&id).and_then(|o| o.result.ok()).and_then(|r| {
             let ok = (200..300).contains(&r.response.status);
@@ -120,9 +119,6 @@ pub fn MakeExport(provider: Provider, session: StoredSession) -> impl IntoView {
                 {move || connection.with(|c| format!("A Make custom-app connection of type {} for what you just ran: ", c.kind.name()))}
                 "paste each part into its tab in Make. No token is in it; the client secret is a placeholder for Make's common data."
             </p>
-            {(!registered).then(|| view! {
-                <p class="hint">"Make sends users back to "<code>{MAKE_CALLBACK}</code>": register it with the provider too."</p>
-            })}
             {lifetime.map(|l| view! { <p class="hint" id="make-lifetimes">{l}</p> })}
             <ul class="make-notes" id="make-notes">
                 {move || connection.with(|c| c.notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view())}

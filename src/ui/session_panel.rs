@@ -304,7 +304,6 @@ pub fn SessionPanel() -> impl IntoView {
                 })}
                 {scope_warning(&session)}
                 {actions(&provider, &session, busy, on)}
-                <super::make_export::MakeExport provider=provider.clone() session=session.clone()/>
             </div>
         }
         .into_any()
@@ -346,6 +345,11 @@ pub fn SessionPanel() -> impl IntoView {
                 .filter(|(id, _)| *id == selected.get())
                 .map(|(_, i)| introspection(i))}
             <super::experiments::Experiments/>
+            {move || {
+                let session = client.session(&selected.get())?;
+                let provider = providers.get(&session.provider_id)?;
+                Some(view! { <super::make_export::MakeExport provider=provider session=session/> })
+            }}
         </section>
     }
 }

@@ -52,8 +52,32 @@ fn check(id: &str, title: &str, verdict: Verdict, found: String, fix: Option<Str
     }
 }
 
+/// `body` without its `<style>` and `<script>` elements (their text is not the page's words).
+fn without_code(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    loop {
+        let lower = rest.to_ascii_lowercase();
+        let next = ["<style", "<script"]
+            .iter()
+            .filter_map(|open| lower.find(open).map(|i| (i, &open[1..])))
+            .min_by_key(|(i, _)| *i);
+        let Some((start, name)) = next else {
+            out.push_str(rest);
+            return out;
+        };
+        out.push_str(&rest[..start]);
+        let close = format!("</{name}>");
+        match lower[start..].find(&close) {
+            Some(end) => rest = &rest[start + end + close.len()..],
+            None => return out,
+        }
+    }
+}
+
 /// The words of an HTML or text page, tags dropped, spaces collapsed.
 fn page_text(body: &str) -> String {
+    let body = without_code(body);
     let mut out = String::with_capacity(body.len().min(4096));
     let mut in_tag = false;
     for c in body.chars() {
@@ -78,7 +102,11 @@ fn around(text: &str, needles: &[&str]) -> Option<String> {
         .rfind(['.', '!', '?'])
         .map(|i| i + 1)
         .unwrap_or(0);
-    let snippet: String = text[start..].trim().chars().take(240).collect();
+    let rest = text[start..].trim();
+    let mut snippet: String = rest.chars().take(240).collect();
+    if snippet.len() < rest.len() {
+        snippet.push('…');
+    }
     Some(snippet)
 }
 
@@ -368,6 +396,10 @@ mod tests {
     #[test]
     fn page_text_drops_tags_and_keeps_words() {
         assert_eq!(page_text("<p>a <b>b</b></p>\n<p>c</p>"), "a b c");
+        assert_eq!(
+            page_text("<head><STYLE>h1{color:red}</style><script>x()</script></head><h1>Hi</h1>"),
+            "Hi"
+        );
         assert_eq!(
             around("One. Two redirect_uri bad. Three", &["redirect_uri"]).unwrap(),
             "Two redirect_uri bad. Three"
