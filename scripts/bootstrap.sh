@@ -54,6 +54,12 @@ if [ "$NEED_BROWSER" = 1 ]; then
     sudo_if_needed apt-get update -qq
     DEBIAN_FRONTEND=noninteractive sudo_if_needed apt-get install -y -qq chromium chromium-driver >/dev/null
   fi
+  # The explorer's "Copy as Python" snippet is run by a test as printed.
+  if ! python3 -c 'import requests' 2>/dev/null; then
+    say "installing python3-requests (Debian)"
+    sudo_if_needed apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive sudo_if_needed apt-get install -y -qq python3-requests >/dev/null
+  fi
 fi
 
 say "toolchain ready: $(trunk --version), $(wasm-bindgen --version), $(wasm-opt --version | head -1)"

@@ -9,33 +9,53 @@ pub fn shell_quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', r"'\''"))
 }
 
+/// The request with credential headers and body secrets shown as `[redacted]` (the scheme of
+/// an `Authorization` header kept), unless `reveal`.
+pub fn redacted(req: &HttpRequest, credential_header: &str, reveal: bool) -> HttpRequest {
+    if reveal {
+        return req.clone();
+    }
+    let headers = req
+        .headers
+        .iter()
+        .map(|(name, value)| {
+            let shown = if is_credential_header(name, Some(credential_header)) {
+                match value.split_once(' ') {
+                    Some((scheme, _)) if name.eq_ignore_ascii_case("authorization") => {
+                        format!("{scheme} [redacted]")
+                    }
+                    _ => "[redacted]".to_string(),
+                }
+            } else {
+                value.clone()
+            };
+            (name.clone(), shown)
+        })
+        .collect();
+    let body = req
+        .body
+        .as_ref()
+        .map(|b| redact_text(b, req.header_value("content-type").unwrap_or("")));
+    HttpRequest {
+        headers,
+        body,
+        ..req.clone()
+    }
+}
+
 /// The request as `curl`; credential headers and body secrets show `[redacted]` unless `reveal`.
 pub fn to_curl(req: &HttpRequest, credential_header: &str, reveal: bool) -> String {
+    let req = redacted(req, credential_header, reveal);
     let mut parts = vec!["curl".to_string()];
     if req.method != Method::Get {
         parts.push(format!("-X {}", req.method));
     }
     parts.push(shell_quote(&req.url));
     for (name, value) in &req.headers {
-        let shown = if !reveal && is_credential_header(name, Some(credential_header)) {
-            match value.split_once(' ') {
-                Some((scheme, _)) if name.eq_ignore_ascii_case("authorization") => {
-                    format!("{scheme} [redacted]")
-                }
-                _ => "[redacted]".to_string(),
-            }
-        } else {
-            value.clone()
-        };
-        parts.push(format!("-H {}", shell_quote(&format!("{name}: {shown}"))));
+        parts.push(format!("-H {}", shell_quote(&format!("{name}: {value}"))));
     }
     if let Some(body) = &req.body {
-        let body = if reveal {
-            body.clone()
-        } else {
-            redact_text(body, req.header_value("content-type").unwrap_or(""))
-        };
-        parts.push(format!("--data-raw {}", shell_quote(&body)));
+        parts.push(format!("--data-raw {}", shell_quote(body)));
     }
     parts.join(" \\\n  ")
 }

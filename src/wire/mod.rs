@@ -4,11 +4,13 @@
 
 mod curl;
 mod raw;
+mod snippets;
 
 pub use curl::{shell_quote, to_curl};
 pub use raw::{
     is_credential_header, redact_loose, redact_text, redact_url, render_request, render_response,
 };
+pub use snippets::{snippet, Lang};
 
 use serde::{Deserialize, Serialize};
 

@@ -204,6 +204,39 @@ test('copy as curl is correct and redacted unless asked', async () => {
   assert.match(await page.textContent('#toast'), /copied/);
 });
 
+test('copy as fetch and Python: redacted unless asked, and each runs as printed', async () => {
+  const { page } = await fresh();
+  await academyV2(page, []);
+  await pick(page, 'movies.list');
+  await page.fill('#param-page', '2');
+  await page.selectOption('#snippet-lang', 'fetch');
+  assert.equal((await page.textContent('#copy-curl')).trim(), 'Copy as JavaScript fetch');
+  await page.click('#copy-curl');
+  assert.match(await page.textContent('#curl'), /"Authorization": "Bearer \[redacted\]"/);
+  await page.check('#curl-reveal');
+  await page.click('#copy-curl');
+  const js = await page.textContent('#curl');
+  // Run it: console.log receives the status and the body.
+  const printed = [];
+  const log = console.log;
+  console.log = (...args) => printed.push(args);
+  try {
+    await new (Object.getPrototypeOf(async () => {}).constructor)(js)();
+  } finally {
+    console.log = log;
+  }
+  assert.equal(printed[0][0], 200);
+  assert.ok(Array.isArray(JSON.parse(printed[0][1])), 'a page of movies');
+
+  await page.selectOption('#snippet-lang', 'python');
+  await page.click('#copy-curl');
+  const py = await page.textContent('#curl');
+  assert.match(py, /^import requests/);
+  const { execFileSync } = await import('node:child_process');
+  const out = execFileSync('python3', ['-c', py], { encoding: 'utf8' });
+  assert.match(out, /^200 \[/);
+});
+
 test('history re-opens and re-sends a request', async () => {
   const { page } = await fresh();
   await academyV1(page);

@@ -1,5 +1,5 @@
 // The request builder: an endpoint's parameters (or a custom request's method, URL and
-// headers), its JSON body, the scope warning, and Send / Copy as curl. Problems are shown
+// headers), its JSON body, the scope warning, and Send / Copy as curl (or fetch, Python, Rust, HTTPie). Problems are shown
 // under the field they belong to.
 
 use super::endpoints::method_class;
@@ -8,7 +8,7 @@ use crate::catalog::{carries_body, Draft, Endpoint, In, Kind, Problem};
 use crate::providers::Provider;
 use crate::types::Scope;
 use crate::ui::state::ScopeRequest;
-use crate::wire::Method;
+use crate::wire::{Lang, Method};
 use leptos::prelude::*;
 
 fn problem_for(problems: RwSignal<Vec<Problem>>, field: &'static str) -> impl IntoView {
@@ -221,7 +221,15 @@ pub fn Builder(bench: Workbench) -> impl IntoView {
                     <button id="send" type="submit" class="primary" disabled=move || sending.get()>
                         {move || if sending.get() { "Sending…" } else if scope_warning.with(Option::is_some) { "Send anyway" } else { "Send" }}
                     </button>
-                    <button id="copy-curl" type="button" on:click=move |_| bench.copy_curl()>"Copy as curl"</button>
+                    <button id="copy-curl" type="button" on:click=move |_| bench.copy_curl()>
+                        {move || format!("Copy as {}", bench.lang.get().label())}
+                    </button>
+                    <select id="snippet-lang" class="compact" aria-label="Language of the copied request"
+                        on:change=move |ev| if let Some(l) = Lang::parse(&event_target_value(&ev)) { bench.lang.set(l); bench.curl.set(None); }>
+                        {Lang::ALL.into_iter().map(|l| view! {
+                            <option value=l.id() selected=move || bench.lang.get() == l>{l.label()}</option>
+                        }).collect_view()}
+                    </select>
                     <label class="chip-check">
                         <input id="curl-reveal" type="checkbox" prop:checked=move || reveal.get()
                             on:change=move |ev| reveal.set(event_target_checked(&ev))/>

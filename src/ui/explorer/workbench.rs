@@ -11,7 +11,7 @@ use crate::types::Scope;
 use crate::ui::json_tree;
 use crate::ui::state::{Client, Providers};
 use crate::ui::widgets::copy_text;
-use crate::wire::to_curl;
+use crate::wire::{snippet, Lang};
 use leptos::prelude::*;
 
 type Request = (Provider, Draft, Option<Endpoint>);
@@ -33,6 +33,8 @@ pub struct Workbench {
     pub sent: RwSignal<Option<Sent>>,
     pub history: RwSignal<Vec<HistoryEntry>>,
     pub reveal: RwSignal<bool>,
+    /// The language "Copy as" writes the request in.
+    pub lang: RwSignal<Lang>,
     pub curl: RwSignal<Option<String>>,
     /// The session's scopes, `None` when signed out.
     pub scopes: Memo<Option<Vec<Scope>>>,
@@ -143,6 +145,7 @@ impl Workbench {
             send,
             problems: RwSignal::new(Vec::new()),
             reveal: RwSignal::new(false),
+            lang: RwSignal::new(Lang::Curl),
             curl: RwSignal::new(None),
         };
         bench.follow(linked);
@@ -228,7 +231,8 @@ impl Workbench {
         }
     }
 
-    /// The request as curl (credentials redacted unless revealed), copied and shown.
+    /// The request as code in the chosen language (credentials redacted unless revealed),
+    /// copied and shown.
     pub fn copy_curl(&self) {
         let Some(p) = self.provider.get_untracked() else {
             return;
@@ -243,8 +247,14 @@ impl Workbench {
                     Some(s) => authorize_request(&p, &s, req.clone()).unwrap_or(req),
                     None => req,
                 };
-                let text = to_curl(&req, p.credential_header(), self.reveal.get_untracked());
-                copy_text(text.clone(), "curl command copied");
+                let lang = self.lang.get_untracked();
+                let text = snippet(
+                    lang,
+                    &req,
+                    p.credential_header(),
+                    self.reveal.get_untracked(),
+                );
+                copy_text(text.clone(), "Request copied");
                 self.curl.set(Some(text));
                 self.problems.set(Vec::new());
             }
