@@ -80,6 +80,13 @@ impl Transport for BrowserTransport {
         self.routes.borrow().unavailable(provider)
     }
 
+    fn proxy_known(&self) -> bool {
+        !matches!(
+            self.routes.borrow().proxy(),
+            crate::http::route::ProxyState::Checking
+        )
+    }
+
     fn via_proxy(&self, url: &str) -> bool {
         matches!(self.routes().route(url), Ok(Target::Proxy(_)))
     }

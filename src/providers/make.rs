@@ -312,17 +312,13 @@ fn oauth(
     } else {
         "body"
     };
-    let mut token_sanitize = vec![format!("request.{place}.code")];
-    if sends_secret {
-        token_sanitize.push(format!("request.{place}.client_secret"));
-    }
-    if basic_auth {
-        token_sanitize.push("request.headers.authorization".into());
-    }
-    token_sanitize.push("response.body.access_token".into());
-    if provider.refresh.is_some() {
-        token_sanitize.push("response.body.refresh_token".into());
-    }
+    let auth = provider.standards.client_auth;
+    let issued: &[&str] = if provider.refresh.is_some() {
+        &["access_token", "refresh_token"]
+    } else {
+        &["access_token"]
+    };
+    let token_sanitize = sanitize(format!("request.{place}.code"), place, auth, issued);
     let token = request(
         &host(&provider.token.url),
         provider.token_body,
@@ -392,15 +388,12 @@ fn oauth(
                 "error".into(),
                 json!({ "message": errors.message(&format!("{name} did not refresh the token. Reauthorize the connection.")) }),
             );
-            let mut sanitize = vec![format!("request.{place}.refresh_token")];
-            if sends_secret {
-                sanitize.push(format!("request.{place}.client_secret"));
-            }
-            if basic_auth {
-                sanitize.push("request.headers.authorization".into());
-            }
-            sanitize.push("response.body.access_token".into());
-            sanitize.push("response.body.refresh_token".into());
+            let hidden = sanitize(
+                format!("request.{place}.refresh_token"),
+                place,
+                auth,
+                &["access_token", "refresh_token"],
+            );
             let mut refresh = Map::new();
             refresh.insert(
                 "condition".into(),
@@ -412,7 +405,7 @@ fn oauth(
                 basic_auth,
                 fields,
                 response,
-                sanitize,
+                hidden,
             ) {
                 refresh.extend(rest);
             }
@@ -443,20 +436,13 @@ fn oauth(
                 if sends_secret {
                     fields.insert("client_secret".into(), json!(CLIENT_SECRET));
                 }
-                let mut sanitize = vec!["request.body.token".to_string()];
-                if sends_secret {
-                    sanitize.push("request.body.client_secret".into());
-                }
-                if basic_auth {
-                    sanitize.push("request.headers.authorization".into());
-                }
                 request(
                     &host(&revoke.endpoint.url),
                     BodyEncoding::Form,
                     basic_auth,
                     fields,
                     Map::new(),
-                    sanitize,
+                    sanitize("request.body.token".into(), "body", auth, &[]),
                 )
             }
         };
@@ -514,6 +500,19 @@ fn oauth(
         }),
         notes,
     }
+}
+
+/// R14: what a request's log must hide: `sent` (the code, refresh token or token), the client's
+/// credentials where they travel (`place`: body or qs), and the tokens the answer carries.
+fn sanitize(sent: String, place: &str, auth: ClientAuthMethod, answered: &[&str]) -> Vec<String> {
+    let mut hidden = vec![sent];
+    match auth {
+        ClientAuthMethod::ClientSecretPost => hidden.push(format!("request.{place}.client_secret")),
+        ClientAuthMethod::ClientSecretBasic => hidden.push("request.headers.authorization".into()),
+        ClientAuthMethod::None => {}
+    }
+    hidden.extend(answered.iter().map(|t| format!("response.body.{t}")));
+    hidden
 }
 
 /// A POST carrying `fields` the way the provider wants them (R4), its client authentication (R5).

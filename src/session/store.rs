@@ -8,7 +8,7 @@ use crate::oauth::callback::{FlowRecord, Lookup};
 use crate::oauth::id_token::IdTokenReport;
 use crate::oauth::token::TokenSet;
 use crate::platform::{KeyValue, StorageError};
-use crate::types::{ClientId, ClientSecret, ProviderId, Scope};
+use crate::types::{AccessToken, ClientId, ClientSecret, ProviderId, RefreshToken, Scope};
 use crate::wire::Method;
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
@@ -30,6 +30,38 @@ pub struct StoredSession {
 }
 
 impl StoredSession {
+    /// A session for a credential Handshake did not obtain itself (an API key, a pasted token):
+    /// no expiry, scopes or ID token known.
+    pub fn given(
+        provider_id: ProviderId,
+        client_id: ClientId,
+        access: AccessToken,
+        token_type: &str,
+        refresh: Option<RefreshToken>,
+        now: f64,
+    ) -> Self {
+        StoredSession {
+            provider_id,
+            client_id,
+            redirect_uri: String::new(),
+            scopes: Vec::new(),
+            tokens: TokenSet {
+                access_token: access,
+                token_type: Some(token_type.into()),
+                expires_in: None,
+                expires_at: None,
+                refresh_token: refresh,
+                refresh_expires_in: None,
+                refresh_expires_at: None,
+                scope: None,
+                obtained_at: now,
+                id_token: None,
+            },
+            asked: Vec::new(),
+            id_token: None,
+        }
+    }
+
     /// RFC 6749 §3.3: scopes asked for that the provider did not grant (it said which it did).
     pub fn missing_scopes(&self) -> Vec<Scope> {
         match &self.tokens.scope {

@@ -1,8 +1,19 @@
 // A decoder under raw HTTP: the parameters of a URL, request or answer as a table, each with
 // one line of what it means (text nodes only; the values are already redacted).
 
-use crate::oauth::decode::{decode, meaning};
+use crate::oauth::decode::{decode, meaning, Row};
 use leptos::prelude::*;
+
+/// One read-only parameter: its name, value and meaning.
+fn row(r: Row) -> impl IntoView {
+    view! {
+        <tr>
+            <th scope="row"><code>{r.name}</code></th>
+            <td><code>{r.value}</code></td>
+            <td class="muted">{r.meaning}</td>
+        </tr>
+    }
+}
 
 /// A parameter of the authorize request the learner may change in place: its value is the
 /// form's, and a change goes back to the form (the single source of what Authorize sends).
@@ -37,15 +48,7 @@ pub fn DecodedAuthorize(text: Signal<String>, editable: Vec<Editable>) -> impl I
         decode(&text.get())
             .into_iter()
             .filter(|r| !names.contains(&r.name.as_str()))
-            .map(|r| {
-                view! {
-                    <tr>
-                        <th scope="row"><code>{r.name}</code></th>
-                        <td><code>{r.value}</code></td>
-                        <td class="muted">{r.meaning}</td>
-                    </tr>
-                }
-            })
+            .map(row)
             .collect_view()
     };
     view! {
@@ -68,15 +71,7 @@ pub fn Decoded(text: Signal<String>, #[prop(into)] id: String) -> impl IntoView 
             let count = rows.len();
             let body = rows
                 .into_iter()
-                .map(|r| {
-                    view! {
-                        <tr>
-                            <th scope="row"><code>{r.name}</code></th>
-                            <td><code>{r.value}</code></td>
-                            <td class="muted">{r.meaning}</td>
-                        </tr>
-                    }
-                })
+                .map(row)
                 .collect_view();
             view! {
                 <details class="decoded" id=id.clone()>

@@ -3,7 +3,6 @@
 
 use super::calls::{authorize_request, ApiOutcome, Reply};
 use super::{Clock, Controller, Crypto, Transport};
-use crate::oauth::token::TokenSet;
 use crate::platform::KeyValue;
 use crate::providers::Provider;
 use crate::session::log::FlowStep;
@@ -27,6 +26,29 @@ where
     R: Crypto + 'static,
     T: Transport + 'static,
 {
+    /// Keeps a credential obtained elsewhere (an API key, a pasted token) as the provider's
+    /// session, and logs `step` with `note`.
+    pub(super) fn adopt_given(
+        &self,
+        provider: &Provider,
+        client_id: ClientId,
+        (access, token_type, refresh): (AccessToken, &str, Option<RefreshToken>),
+        (step, title): (FlowStep, &str),
+        note: &str,
+    ) -> StoredSession {
+        let session = StoredSession::given(
+            provider.id.clone(),
+            client_id,
+            access,
+            token_type,
+            refresh,
+            self.clock.now(),
+        );
+        self.adopt(&session);
+        self.note(Some(&provider.id), step, title, true, note);
+        session
+    }
+
     pub(super) fn retire(&self, session: &StoredSession, why: &'static str) {
         self.retired.borrow_mut().insert(
             session.provider_id.clone(),
@@ -129,32 +151,11 @@ where
                 provider.name
             ));
         }
-        let session = StoredSession {
-            provider_id: provider.id.clone(),
-            client_id: ClientId::new(client_id.trim()),
-            redirect_uri: String::new(),
-            scopes: Vec::new(),
-            tokens: TokenSet {
-                access_token: AccessToken::new(access),
-                token_type: Some("Bearer".into()),
-                expires_in: None,
-                expires_at: None,
-                refresh_token: refresh,
-                refresh_expires_in: None,
-                refresh_expires_at: None,
-                scope: None,
-                obtained_at: self.clock.now(),
-                id_token: None,
-            },
-            asked: Vec::new(),
-            id_token: None,
-        };
-        self.adopt(&session);
-        self.note(
-            Some(&provider.id),
-            FlowStep::Token,
-            "Using a token you pasted",
-            true,
+        let session = self.adopt_given(
+            provider,
+            ClientId::new(client_id.trim()),
+            (AccessToken::new(access), "Bearer", refresh),
+            (FlowStep::Token, "Using a token you pasted"),
             "Handshake did not obtain this token, so it knows neither its scopes nor its expiry: a 401 tells it the token is no longer good (then a refresh, if you gave a refresh token).",
         );
         Ok(session)

@@ -110,6 +110,12 @@ pub trait Transport {
         None
     }
 
+    /// Whether the proxy has said what it is and which secrets it holds (`secret_held` is
+    /// final), or is still being asked.
+    fn proxy_known(&self) -> bool {
+        true
+    }
+
     /// Whether requests to `url` go through the proxy.
     fn via_proxy(&self, _url: &str) -> bool {
         false

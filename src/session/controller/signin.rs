@@ -185,13 +185,14 @@ where
         self.store.secret(provider)
     }
 
-    /// The secret a token request carries: the one typed, else the Sandbox's demo secret for
-    /// its demo client (never for another client: the proxy may hold that one's).
+    /// The secret a token request carries: the one typed, else the Sandbox's demo secret — for
+    /// its demo client always, for another client only once the proxy has said it does not hold
+    /// that client's (a callback may finish before the proxy answered).
     fn stored_or_demo(&self, provider: &Provider, client_id: &ClientId) -> Option<ClientSecret> {
         self.store.secret(&provider.id).or_else(|| {
-            (client_id.as_str() == provider.default_client_id)
-                .then(|| provider.demo_client_secret.clone().map(ClientSecret::new))
-                .flatten()
+            let demo = provider.demo_client_secret.clone()?;
+            let own = client_id.as_str() == provider.default_client_id;
+            (own || self.transport.proxy_known()).then(|| ClientSecret::new(demo))
         })
     }
 
@@ -203,16 +204,12 @@ where
         client_id: &ClientId,
         secret: &ClientSecret,
     ) {
-        // The Sandbox's published demo secret is its demo client's default, not something the
-        // user typed (another Sandbox client may share it: then it is kept like a typed one).
-        let demo_default = |s: &ClientSecret| {
-            client_id.as_str() == provider.default_client_id
-                && provider.demo_client_secret.as_deref() == Some(s.expose())
-        };
+        // The Sandbox's published demo secret is the form's default, not something the user
+        // typed: never kept (`stored_or_demo` supplies it where it belongs).
         let keep = (!self.secret_held(provider, client_id))
             .then(|| ClientSecret::new(secret.expose().trim()))
             .filter(|s| !s.expose().is_empty())
-            .filter(|s| !demo_default(s));
+            .filter(|s| provider.demo_client_secret.as_deref() != Some(s.expose()));
         self.saved(self.store.save_secret(&provider.id, keep.as_ref()));
     }
 
@@ -662,32 +659,11 @@ where
         if key.is_empty() || key.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err("Enter the API key from your sign-up e-mail (one word, no spaces).".into());
         }
-        let session = StoredSession {
-            provider_id: provider.id.clone(),
-            client_id: ClientId::default(),
-            redirect_uri: String::new(),
-            scopes: Vec::new(),
-            tokens: TokenSet {
-                access_token: AccessToken::new(key),
-                token_type: Some("api-key".into()),
-                expires_in: None,
-                expires_at: None,
-                refresh_token: None,
-                refresh_expires_in: None,
-                refresh_expires_at: None,
-                scope: None,
-                obtained_at: self.clock.now(),
-                id_token: None,
-            },
-            asked: Vec::new(),
-            id_token: None,
-        };
-        self.adopt(&session);
-        self.note(
-            Some(&provider.id),
-            FlowStep::ApiKey,
-            "Using an API key",
-            true,
+        self.adopt_given(
+            provider,
+            ClientId::default(),
+            (AccessToken::new(key), "api-key", None),
+            (FlowStep::ApiKey, "Using an API key"),
             "Every call to this API carries the key in a header; it stays in this tab's sessionStorage.",
         );
         Ok(())

@@ -89,6 +89,8 @@ struct Net {
     handler: Handler,
     /// Clients whose secret the "proxy" holds.
     held: Vec<&'static str>,
+    /// Whether the "proxy" has answered yet.
+    known: Cell<bool>,
 }
 
 impl Net {
@@ -97,6 +99,7 @@ impl Net {
             sent: RefCell::new(Vec::new()),
             handler: Box::new(handler),
             held: Vec::new(),
+            known: Cell::new(true),
         })
     }
 
@@ -129,6 +132,10 @@ impl Transport for Rc<Net> {
 
     fn secret_held(&self, _token_url: &str, client_id: &ClientId) -> bool {
         self.held.contains(&client_id.as_str())
+    }
+
+    fn proxy_known(&self) -> bool {
+        self.known.get()
     }
 
     fn departure(&self, authorize_url: &str) -> String {
@@ -602,6 +609,7 @@ fn the_demo_secret_goes_only_with_the_demo_client() {
     let rig = rig_with(MemoryStore::default(), academy_server());
     let p = provider(A);
     let token = p.token.url.clone();
+    rig.net.known.set(false);
     let demo = rig
         .ctl
         .secret_for(&p, &p.default_client_id.clone().into(), &token);
@@ -611,6 +619,18 @@ fn the_demo_secret_goes_only_with_the_demo_client() {
     );
     assert!(demo.is_some());
     assert_eq!(rig.ctl.secret_for(&p, &"pages-client".into(), &token), None);
+    // Once the proxy has said it holds nothing for it, another Sandbox client sharing the demo
+    // secret (academy-registered-at-make) gets it.
+    rig.net.known.set(true);
+    assert!(rig
+        .ctl
+        .secret_for(&p, &"academy-registered-at-make".into(), &token)
+        .is_some());
+    // And the demo secret left in the form is never stored as typed.
+    let demo_secret = crate::types::ClientSecret::new(p.demo_client_secret.as_deref().unwrap());
+    rig.ctl
+        .keep_typed_secret(&p, &"pages-client".into(), &demo_secret);
+    assert_eq!(rig.ctl.typed_secret(&p.id), None);
 }
 
 #[test]
