@@ -126,6 +126,62 @@ fn child(value: &JsValue, key: &Key) -> JsValue {
     }
 }
 
+/// One place in an answer whose key or value contains what was searched for.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hit {
+    pub path: String,
+    /// The value there (shortened), or the key's name when only the key matched.
+    pub text: String,
+}
+
+/// Up to `limit` places in `value` whose key or value contains `needle` (ignoring case), in
+/// document order, looking at no more than `budget` nodes; and whether the search stopped
+/// before the end.
+pub fn find(value: &JsValue, needle: &str, limit: usize, budget: usize) -> (Vec<Hit>, bool) {
+    let needle = needle.to_lowercase();
+    let mut hits = Vec::new();
+    let mut left = budget;
+    // Depth-first with an explicit stack (deep answers cannot overflow the wasm stack); each
+    // entry carries the name it is found under, so a matching key is a hit in document order.
+    let mut stack: Vec<(String, JsValue, Option<String>)> = vec![("$".into(), value.clone(), None)];
+    while let Some((path, v, name)) = stack.pop() {
+        if hits.len() >= limit || left == 0 {
+            return (hits, true);
+        }
+        left -= 1;
+        let key_matches = name.is_some_and(|n| n.to_lowercase().contains(&needle));
+        let keys: Vec<Key> = match shape(&v) {
+            Shape::Array(n) => (0..n).map(Key::Index).collect(),
+            Shape::Object(names) => names.into_iter().map(Key::Name).collect(),
+            Shape::Leaf(_) => {
+                let text = v.as_string().unwrap_or_else(|| stringify(&v));
+                if key_matches || text.to_lowercase().contains(&needle) {
+                    hits.push(Hit {
+                        path,
+                        text: text.chars().take(120).collect(),
+                    });
+                }
+                continue;
+            }
+        };
+        if key_matches {
+            hits.push(Hit {
+                path: path.clone(),
+                text: format!("({} inside)", keys.len()),
+            });
+        }
+        for key in keys.into_iter().rev() {
+            let at = child_path(&path, &key);
+            let name = match &key {
+                Key::Name(n) => Some(n.clone()),
+                Key::Index(_) => None,
+            };
+            stack.push((at, child(&v, &key), name));
+        }
+    }
+    (hits, false)
+}
+
 fn label_view(label: &Option<Key>) -> impl IntoView {
     label.as_ref().map(|k| match k {
         Key::Index(i) => view! { <span class="json-index">{i.to_string()}</span><span class="json-punct">": "</span> }.into_any(),

@@ -237,6 +237,25 @@ test('copy as fetch and Python: redacted unless asked, and each runs as printed'
   assert.match(out, /^200 \[/);
 });
 
+test('find in an answer: keys and values by path, and a miss said plainly', async () => {
+  const { page } = await fresh();
+  await academyV2(page, []);
+  await pick(page, 'movies.list');
+  const { status } = await send(page);
+  assert.equal(status, 200);
+  await page.fill('#answer-find', 'NAME');
+  await page.waitForSelector('#answer-find-count');
+  const paths = await page.$$eval('#answer-find-hits code', (cs) => cs.map((c) => c.textContent));
+  assert.equal(paths[0], '$[0].name', 'a key, ignoring case, in document order');
+  assert.ok(paths.length >= 5, `one per movie: ${paths}`);
+  const first = (await page.$$eval('#answer-find-hits li span', (ss) => ss.map((s) => s.textContent)))[0];
+  await page.fill('#answer-find', first.slice(1, 6));
+  await page.waitForFunction(() => /place/.test(document.querySelector('#answer-find-count')?.textContent ?? ''));
+  assert.ok((await page.$$eval('#answer-find-hits code', (cs) => cs.map((c) => c.textContent))).includes('$[0].name'), 'a value');
+  await page.fill('#answer-find', 'no-such-text-anywhere');
+  await page.waitForFunction(() => /Nowhere/.test(document.querySelector('#answer-find-count')?.textContent ?? ''));
+});
+
 test('history re-opens and re-sends a request', async () => {
   const { page } = await fresh();
   await academyV1(page);

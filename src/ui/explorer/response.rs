@@ -108,6 +108,50 @@ fn sent_request(raw: &str) -> Option<impl IntoView> {
     })
 }
 
+/// At most this many places are listed, after looking at no more than `FIND_BUDGET` nodes.
+const FIND_LIMIT: usize = 100;
+const FIND_BUDGET: usize = 200_000;
+
+/// Finds keys and values in the parsed answer; each place by its path, which can be copied.
+#[component]
+fn FindInAnswer(value: SendWrapper<JsValue>) -> impl IntoView {
+    let needle = RwSignal::new(String::new());
+    let found = Memo::new(move |_| {
+        let n = needle.get();
+        (!n.trim().is_empty()).then(|| json_tree::find(&value, n.trim(), FIND_LIMIT, FIND_BUDGET))
+    });
+    view! {
+        <div class="find-in-answer">
+            <input id="answer-find" type="search" spellcheck="false" placeholder="Find in this answer: keys and values"
+                aria-label="Find in this answer" prop:value=move || needle.get()
+                on:input=move |ev| needle.set(event_target_value(&ev))/>
+            {move || found.get().map(|(hits, more)| {
+                let count = match (hits.len(), more) {
+                    (0, _) => "Nowhere in this answer.".to_string(),
+                    (n, true) => format!("The first {n} places (the answer is larger than one search looks through)."),
+                    (1, false) => "1 place.".to_string(),
+                    (n, false) => format!("{n} places."),
+                };
+                view! {
+                    <p class="muted" id="answer-find-count" role="status">{count}</p>
+                    <ul class="find-hits" id="answer-find-hits" tabindex="0" aria-label="Places found">
+                        {hits.into_iter().map(|h| {
+                            let path = h.path.clone();
+                            view! {
+                                <li>
+                                    <button type="button" class="mini" title="Copy the path"
+                                        on:click=move |_| crate::ui::widgets::copy_text(path.clone(), "Path copied")>"path"</button>
+                                    <code>{h.path}</code>" "<span class="muted">{h.text}</span>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }
+            })}
+        </div>
+    }
+}
+
 #[component]
 pub fn ResponseView(sent: Sent, granted: Vec<Scope>, now: f64) -> impl IntoView {
     let Sent {
@@ -164,6 +208,7 @@ pub fn ResponseView(sent: Sent, granted: Vec<Scope>, now: f64) -> impl IntoView 
                 <summary>{format!("Headers ({})", resp.headers.len())}</summary>
                 <table><tbody>{headers}</tbody></table>
             </details>
+            {tree.clone().map(|value| view! { <FindInAnswer value=value/> })}
             {has_tree.then(|| view! {
                 <div class="view-switch" role="group" aria-label="Body view">
                     <button type="button" class="ghost small" aria-pressed=move || (!raw.get()).to_string() on:click=move |_| raw.set(false)>"Tree"</button>
