@@ -2,15 +2,11 @@
 // connection (providers::make), to copy tab by tab or download whole. Never a token.
 
 use super::state::{InfoCall, Providers};
-use super::widgets::copy_text;
+use super::widgets::{copy_text, pretty_json};
 use crate::providers::make::{self, Connection, Run};
 use crate::providers::{ExpiryUnit, Provider};
 use crate::session::StoredSession;
 use leptos::prelude::*;
-
-fn pretty(value: &serde_json::Value) -> String {
-    serde_json::to_string_pretty(value).unwrap_or_default()
-}
 
 /// The connection for this session, from what the run showed.
 fn export(
@@ -69,7 +65,7 @@ pub fn MakeExport(provider: Provider, session: StoredSession) -> impl IntoView {
         });
         export(&provider, &providers.list.get(), &session, answer.as_ref())
     });
-    let document = Memo::new(move |_| pretty(&connection.get().document()));
+    let document = Memo::new(move |_| pretty_json(&connection.get().document()));
     let file = move || {
         let label = connection.with(|c| c.label.clone());
         let slug: String = label
@@ -96,7 +92,7 @@ pub fn MakeExport(provider: Provider, session: StoredSession) -> impl IntoView {
             c.tabs()
                 .into_iter()
                 .map(|(tab, suffix, value)| {
-                    let text = pretty(value);
+                    let text = pretty_json(value);
                     let copy = text.clone();
                     view! {
                         <details class="make-tab" data-tab=tab>

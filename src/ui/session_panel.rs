@@ -3,7 +3,7 @@
 
 use super::id_token::IdTokenView;
 use super::state::{Client, InfoCall, Now, Outcome, Providers, Revoked};
-use super::widgets::{plain_number, remaining, Answer};
+use super::widgets::{plain_number, pretty_json, remaining, Answer};
 use crate::oauth::token::TokenSet;
 use crate::providers::{ExpiryUnit, Flow, Provider, RevokeStyle};
 use crate::session::{FlowStep, StoredSession};
@@ -59,10 +59,6 @@ fn TokenRow(
     }
 }
 
-fn pretty(value: &serde_json::Value) -> String {
-    serde_json::to_string_pretty(value).unwrap_or_default()
-}
-
 /// A JWT's header and claims, clearly marked as unverified.
 fn jwt_view(id: &'static str, decoded: crate::oauth::jwt::Decoded) -> impl IntoView {
     let times = crate::oauth::jwt::time_claims(&decoded.claims)
@@ -77,9 +73,9 @@ fn jwt_view(id: &'static str, decoded: crate::oauth::jwt::Decoded) -> impl IntoV
             <summary>"JWT: decoded, not verified"</summary>
             <p class="hint">"Handshake read these parts of the token but did not check its signature (it holds no keys). Use them to learn; never trust them for a decision."</p>
             <h3>"Header"</h3>
-            <pre class="raw" tabindex="0">{pretty(&decoded.header)}</pre>
+            <pre class="raw" tabindex="0">{pretty_json(&decoded.header)}</pre>
             <h3>"Claims"</h3>
-            <pre class="raw" tabindex="0">{pretty(&decoded.claims)}</pre>
+            <pre class="raw" tabindex="0">{pretty_json(&decoded.claims)}</pre>
             <ul class="jwt-times">{times}</ul>
         </details>
     }

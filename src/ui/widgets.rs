@@ -160,8 +160,13 @@ pub fn remaining(ms: f64) -> String {
 pub fn pretty_body(body: &str) -> String {
     serde_json::from_str::<serde_json::Value>(body)
         .ok()
-        .and_then(|v| serde_json::to_string_pretty(&v).ok())
+        .map(|v| pretty_json(&v))
         .unwrap_or_else(|| body.to_string())
+}
+
+/// A JSON value indented by two spaces, keys in their order.
+pub fn pretty_json(value: &serde_json::Value) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_default()
 }
 
 /// A banner for a message signal; nothing when it is `None`.
