@@ -1,6 +1,6 @@
 // Every storage key Handshake writes, in one place. sessionStorage (this tab): flows, sessions,
-// typed secrets, the flow log, drafts, history, the in-page Sandbox's journal. localStorage
-// (this browser): preferences only, never a token or a secret.
+// typed secrets, the flow log, drafts, history, the in-page Sandbox's journal.
+// The browser-wide store holds preferences only, never credentials (`prefs` to `theme`).
 
 use crate::types::ProviderId;
 
