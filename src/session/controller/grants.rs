@@ -8,7 +8,7 @@ use crate::oauth::device::{
     device_request, device_token_request, parse_device_response, parse_poll, DeviceGrant, Poll,
     SLOW_DOWN_S,
 };
-use crate::oauth::token::{client_credentials_request, parse_token_response, ClientAuth};
+use crate::oauth::token::{client_credentials_request, ClientAuth};
 use crate::oauth::FlowError;
 use crate::platform::KeyValue;
 use crate::providers::Provider;
@@ -59,18 +59,14 @@ where
             },
             &provider.scope_string(scopes),
         );
-        let resp = self
-            .token_call(
-                FlowStep::Token,
-                "Asked for a token as the client (client credentials)",
+        let tokens = self
+            .grant(
                 provider,
+                "Asked for a token as the client (client credentials)",
                 &req,
                 dpop,
-                false,
             )
             .await?;
-        let tokens = parse_token_response(provider, &resp, self.clock.now(), None)
-            .inspect_err(|e| self.rejected(&provider.id, FlowStep::Token, e))?;
         self.accept(
             provider,
             Granted {

@@ -118,4 +118,20 @@ where
         let delivery = result.map_err(|error| FlowError::Network { refresh, error })?;
         Ok(self.with_text(delivery))
     }
+
+    /// A token request that starts a session (a code exchange, client credentials): sent,
+    /// and its answer read; a refusal is logged.
+    pub(super) async fn grant(
+        &self,
+        provider: &Provider,
+        title: &str,
+        req: &HttpRequest,
+        dpop: bool,
+    ) -> Result<crate::oauth::token::TokenSet, FlowError> {
+        let resp = self
+            .token_call(FlowStep::Token, title, provider, req, dpop, false)
+            .await?;
+        crate::oauth::token::parse_token_response(provider, &resp, self.clock.now(), None)
+            .inspect_err(|e| self.rejected(&provider.id, FlowStep::Token, e))
+    }
 }

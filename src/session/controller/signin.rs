@@ -11,7 +11,7 @@ use crate::oauth::callback::{
     Lookup, StateRule,
 };
 use crate::oauth::pkce::{challenge_s256, state_from, verifier_from, STATE_BYTES, VERIFIER_BYTES};
-use crate::oauth::token::{parse_token_response, token_request, ClientAuth, TokenSet};
+use crate::oauth::token::{token_request, ClientAuth, TokenSet};
 use crate::oauth::{FlowError, OOB_REDIRECT};
 use crate::platform::KeyValue;
 use crate::providers::{ClientAuthMethod, Provider};
@@ -526,18 +526,9 @@ where
             &record.redirect_uri,
             record.verifier,
         );
-        let resp = self
-            .token_call(
-                FlowStep::Token,
-                "Exchanged the code for tokens",
-                provider,
-                &req,
-                record.dpop,
-                false,
-            )
+        let tokens = self
+            .grant(provider, "Exchanged the code for tokens", &req, record.dpop)
             .await?;
-        let tokens = parse_token_response(provider, &resp, self.clock.now(), None)
-            .inspect_err(|e| self.rejected(&provider.id, FlowStep::Token, e))?;
         self.accept(
             provider,
             Granted {
