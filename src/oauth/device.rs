@@ -1,7 +1,9 @@
 // The device authorization grant (RFC 8628): ask for a user code, show it, and poll the token
 // endpoint at the provider's pace (`authorization_pending`, `slow_down`, `expired_token`).
 
-use super::token::{client_request, parse_token_response, provider_said, ClientAuth, TokenSet};
+use super::token::{
+    client_request, parse_token_response, provider_said, to_token_endpoint, ClientAuth, TokenSet,
+};
 use super::FlowError;
 use crate::providers::{BodyEncoding, Provider};
 use crate::types::DeviceCode;
@@ -96,11 +98,9 @@ pub fn device_token_request(
     client: &ClientAuth,
     device_code: &DeviceCode,
 ) -> HttpRequest {
-    client_request(
+    to_token_endpoint(
         provider,
         client,
-        provider.token_body,
-        (provider.token.method, &provider.token.url),
         &[
             ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
             ("device_code", device_code.expose()),

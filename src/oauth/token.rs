@@ -93,6 +93,21 @@ pub fn basic_credentials(client_id: &str, secret: &str) -> String {
     ))
 }
 
+/// A request to the provider's token endpoint, in its body encoding, as `client`.
+pub fn to_token_endpoint(
+    provider: &Provider,
+    client: &ClientAuth,
+    params: &[(&str, &str)],
+) -> HttpRequest {
+    client_request(
+        provider,
+        client,
+        provider.token_body,
+        (provider.token.method, &provider.token.url),
+        params,
+    )
+}
+
 /// A request to one of the provider's endpoints that authenticates the client as the provider
 /// says (RFC 6749 §2.3.1): `Authorization: Basic`, or `client_id` (and `client_secret`) among
 /// the parameters. Without a secret (a public client, or the proxy adds it) only `client_id`
@@ -160,13 +175,7 @@ pub fn token_request(
     if let Some(v) = &verifier_text {
         params.push(("code_verifier", v));
     }
-    client_request(
-        provider,
-        client,
-        provider.token_body,
-        (provider.token.method, &provider.token.url),
-        &params,
-    )
+    to_token_endpoint(provider, client, &params)
 }
 
 /// RFC 6749 §6: a refresh request, or an error when the provider has no refresh endpoint.
@@ -202,13 +211,7 @@ pub fn client_credentials_request(
     if !scope.is_empty() {
         params.push(("scope", scope));
     }
-    client_request(
-        provider,
-        client,
-        provider.token_body,
-        (provider.token.method, &provider.token.url),
-        &params,
-    )
+    to_token_endpoint(provider, client, &params)
 }
 
 fn number(value: &serde_json::Value) -> Option<f64> {

@@ -5,7 +5,7 @@ use super::{Clock, Controller, Crypto, Transport, KEEP_FRESH_EVERY_MS};
 use crate::oauth::introspect::{introspection_request, parse_introspection};
 use crate::oauth::refresh::{can_refresh, needs_refresh};
 use crate::oauth::revoke::revoke_requests;
-use crate::oauth::token::{parse_token_response, refresh_request, ClientAuth};
+use crate::oauth::token::{parse_token_response, refresh_request};
 use crate::oauth::FlowError;
 use crate::platform::KeyValue;
 use crate::providers::{AuthStyle, Provider};
@@ -161,14 +161,11 @@ where
         if !can_refresh(&session.tokens, self.clock.now()) {
             return Err(FlowError::RefreshExpired);
         }
-        let secret = self.secret_for_session(provider, &session);
-        let req = refresh_request(
+        let req = self.as_client(
             provider,
-            &ClientAuth {
-                client_id: &session.client_id,
-                client_secret: secret.as_ref(),
-            },
-            &refresh_token,
+            &session.client_id,
+            &provider.token.url,
+            |client| refresh_request(provider, client, &refresh_token),
         )?;
         let resp = self
             .token_call(
@@ -238,14 +235,6 @@ where
         }
         self.adopt(&refreshed);
         Ok(refreshed)
-    }
-
-    fn secret_for_session(
-        &self,
-        provider: &Provider,
-        session: &StoredSession,
-    ) -> Option<crate::types::ClientSecret> {
-        self.secret_for(provider, &session.client_id, &provider.token.url)
     }
 
     /// The keep-fresh policy: refresh when the token is about to expire, at most every 15 s.
@@ -413,17 +402,9 @@ where
                 "access_token",
             ),
         };
-        let secret = self.secret_for(provider, &session.client_id, &url);
-        let req = introspection_request(
-            provider,
-            &ClientAuth {
-                client_id: &session.client_id,
-                client_secret: secret.as_ref(),
-            },
-            &url,
-            &token,
-            hint,
-        );
+        let req = self.as_client(provider, &session.client_id, &url, |client| {
+            introspection_request(provider, client, &url, &token, hint)
+        });
         let result = self
             .send_logged(
                 FlowStep::Introspect,
@@ -482,15 +463,9 @@ where
             .as_ref()
             .map(|r| r.endpoint.url.clone())
             .unwrap_or_default();
-        let secret = self.secret_for(provider, &session.client_id, &revoke_url);
-        let requests = revoke_requests(
-            provider,
-            &ClientAuth {
-                client_id: &session.client_id,
-                client_secret: secret.as_ref(),
-            },
-            &session.tokens,
-        );
+        let requests = self.as_client(provider, &session.client_id, &revoke_url, |client| {
+            revoke_requests(provider, client, &session.tokens)
+        });
         let mut calls = Vec::new();
         for req in &requests {
             let result = self

@@ -8,7 +8,7 @@ use crate::oauth::device::{
     device_request, device_token_request, parse_device_response, parse_poll, DeviceGrant, Poll,
     SLOW_DOWN_S,
 };
-use crate::oauth::token::{client_credentials_request, ClientAuth};
+use crate::oauth::token::client_credentials_request;
 use crate::oauth::FlowError;
 use crate::platform::KeyValue;
 use crate::providers::Provider;
@@ -25,6 +25,14 @@ pub struct DeviceStart {
     pub verification_uri_complete: Option<String>,
     pub expires_at: f64,
     pub interval_s: f64,
+}
+
+/// What a grant that cannot go from here fails with (its proxy is missing, no secret).
+fn refused(why: String) -> FlowError {
+    FlowError::Network {
+        refresh: false,
+        error: crate::wire::NetError::Refused(why),
+    }
 }
 
 impl<S, C, R, T> Controller<S, C, R, T>
@@ -44,21 +52,11 @@ where
         dpop: bool,
     ) -> Result<StoredSession, FlowError> {
         let client_id = ClientId::new(client_id.as_str().trim());
-        self.ready(provider, &client_id, secret)
-            .map_err(|why| FlowError::Network {
-                refresh: false,
-                error: crate::wire::NetError::Refused(why),
-            })?;
+        self.ready(provider, &client_id, secret).map_err(refused)?;
         self.keep_typed_secret(provider, &client_id, secret);
-        let secret = self.secret_for(provider, &client_id, &provider.token.url);
-        let req = client_credentials_request(
-            provider,
-            &ClientAuth {
-                client_id: &client_id,
-                client_secret: secret.as_ref(),
-            },
-            &provider.scope_string(scopes),
-        );
+        let req = self.as_client(provider, &client_id, &provider.token.url, |client| {
+            client_credentials_request(provider, client, &provider.scope_string(scopes))
+        });
         let tokens = self
             .grant(
                 provider,
@@ -95,23 +93,11 @@ where
             .clone()
             .ok_or(FlowError::NoEndpoint("device authorization"))?;
         let client_id = ClientId::new(client_id.as_str().trim());
-        self.transport
-            .reach(&url)
-            .map_err(|why| FlowError::Network {
-                refresh: false,
-                error: crate::wire::NetError::Refused(why),
-            })?;
+        self.transport.reach(&url).map_err(refused)?;
         self.keep_typed_secret(provider, &client_id, secret);
-        let secret = self.secret_for(provider, &client_id, &url);
-        let req = device_request(
-            provider,
-            &ClientAuth {
-                client_id: &client_id,
-                client_secret: secret.as_ref(),
-            },
-            &url,
-            &provider.scope_string(scopes),
-        );
+        let req = self.as_client(provider, &client_id, &url, |client| {
+            device_request(provider, client, &url, &provider.scope_string(scopes))
+        });
         let delivery = self
             .send_logged(FlowStep::Device, "Asked for a device code", &req, provider)
             .await
@@ -164,15 +150,9 @@ where
                 return Err(e);
             }
             polls += 1;
-            let secret = self.secret_for(provider, &client_id, &provider.token.url);
-            let req = device_token_request(
-                provider,
-                &ClientAuth {
-                    client_id: &client_id,
-                    client_secret: secret.as_ref(),
-                },
-                &grant.device_code,
-            );
+            let req = self.as_client(provider, &client_id, &provider.token.url, |client| {
+                device_token_request(provider, client, &grant.device_code)
+            });
             let resp = self
                 .token_call(
                     FlowStep::Device,

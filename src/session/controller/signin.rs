@@ -230,6 +230,22 @@ where
         }
     }
 
+    /// Builds a request in which `client_id` proves who it is at `url`, carrying the secret it
+    /// has there (`secret_for`).
+    pub(super) fn as_client<X>(
+        &self,
+        provider: &Provider,
+        client_id: &ClientId,
+        url: &str,
+        build: impl FnOnce(&ClientAuth) -> X,
+    ) -> X {
+        let secret = self.secret_for(provider, client_id, url);
+        build(&ClientAuth {
+            client_id,
+            client_secret: secret.as_ref(),
+        })
+    }
+
     /// Stores the flow record (and the typed secret), pushes the parameters first when PAR is
     /// on, logs the step, and says where to go. A sign-in this tab could not finish (storage
     /// refused the record, the provider refused the push) is not started.
@@ -334,16 +350,14 @@ where
         par_url: &str,
     ) -> Result<String, String> {
         let client_id = form.client_id();
-        let secret = self.secret_for(provider, &client_id, par_url);
-        let req = par_request(
-            provider,
-            &ClientAuth {
-                client_id: &client_id,
-                client_secret: secret.as_ref(),
-            },
-            par_url,
-            &Self::params(form, attempt, &client_id),
-        );
+        let req = self.as_client(provider, &client_id, par_url, |client| {
+            par_request(
+                provider,
+                client,
+                par_url,
+                &Self::params(form, attempt, &client_id),
+            )
+        });
         let delivery = self
             .send_logged(
                 FlowStep::Authorize,
@@ -515,17 +529,15 @@ where
         record: FlowRecord,
         code: AuthCode,
     ) -> Result<StoredSession, FlowError> {
-        let secret = self.secret_for(provider, &record.client_id, &provider.token.url);
-        let req = token_request(
-            provider,
-            &ClientAuth {
-                client_id: &record.client_id,
-                client_secret: secret.as_ref(),
-            },
-            &code,
-            &record.redirect_uri,
-            record.verifier,
-        );
+        let req = self.as_client(provider, &record.client_id, &provider.token.url, |client| {
+            token_request(
+                provider,
+                client,
+                &code,
+                &record.redirect_uri,
+                record.verifier,
+            )
+        });
         let tokens = self
             .grant(provider, "Exchanged the code for tokens", &req, record.dpop)
             .await?;
