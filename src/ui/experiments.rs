@@ -35,6 +35,16 @@ pub fn Experiments() -> impl IntoView {
     let access = RwSignal::new(String::new());
     let refresh = RwSignal::new(String::new());
     let client_id = RwSignal::new(String::new());
+    // The Connect form's client id, once per provider (not again on every session change,
+    // which would undo what the user typed).
+    Effect::new(move |_| {
+        let id = selected.get();
+        let default = providers
+            .get(&id)
+            .map(|p| p.default_client_id)
+            .unwrap_or_default();
+        client_id.set(form_client_id(&id, &default));
+    });
 
     let expire = move |_| {
         let id = selected.get_untracked();
@@ -76,7 +86,6 @@ pub fn Experiments() -> impl IntoView {
         let provider = providers.get(&id).filter(|p| p.is_oauth())?;
         let session = client.session(&id);
         let retired = client.ctl().retired(&id);
-        client_id.set(form_client_id(&id, &provider.default_client_id));
         let can_expire = session
             .as_ref()
             .is_some_and(|s| s.tokens.refresh_token.is_some())
