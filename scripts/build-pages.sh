@@ -24,7 +24,7 @@ for value in "$proxy" "$provider"; do
   case "$value" in *'"'* | *'\'*) echo "build-pages: quotes and backslashes are not allowed in settings" >&2; exit 2 ;; esac
 done
 printf '{\n  "proxy_base": "%s",\n  "default_provider": "%s"\n}\n' "$proxy" "$provider" > "$dist/config.json"
-for page in index.html 404.html callback/index.html callback.html sandbox-authorize/index.html config.json; do
+for page in index.html 404.html callback/index.html callback.html sandbox-authorize/index.html config.json openapi/academy-v2.json; do
   [ -f "$dist/$page" ] || { echo "build-pages: $dist/$page is missing" >&2; exit 1; }
 done
 echo "build-pages: $dist/ is ready for $public_url"

@@ -1,10 +1,13 @@
 // Property tests ("fuzzing") of every parser that reads outside input: the callback and pasted
-// answers, token answers, URLs, provider files, catalog drafts, and a standard provider's
+// answers, token answers, URLs, provider files, OpenAPI documents and the drafts built from
+// them, and a standard provider's
 // metadata, JWS, ID token claims, device, introspection, PAR and DPoP answers. None may panic,
 // whatever arrives.
 
+use handshake::catalog::import::propose;
+use handshake::catalog::openapi::{check, example_of, parse};
 use handshake::catalog::{
-    build, build_custom, catalog, fill_path, next_page, Draft, Paging, Target,
+    build, build_custom, endpoints, fill_path, next_page, Draft, Endpoint, Paging, Target,
 };
 use handshake::config::{AppConfig, Overrides};
 use handshake::oauth::authorize::parse_par_response;
@@ -19,12 +22,45 @@ use handshake::oauth::jws;
 use handshake::oauth::token::{parse_token_response, provider_said};
 use handshake::providers::custom::import_json;
 use handshake::providers::discovery::{draft_from, parse_metadata};
-use handshake::providers::{presets, CatalogId};
+use handshake::providers::presets;
 use handshake::types::State;
 use handshake::url::HttpUrl;
 use handshake::wire::{HttpResponse, Method};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
+
+fn academy_v2_text() -> String {
+    let path = format!(
+        "{}/public/openapi/academy-v2.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read_to_string(path).unwrap()
+}
+
+fn academy_v2() -> Vec<Endpoint> {
+    endpoints(&academy_v2_text()).unwrap()
+}
+
+/// Every JSON pointer of a document (objects' keys and arrays' indexes).
+fn pointers(v: &serde_json::Value, at: String, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, sub) in m {
+                let p = format!("{at}/{}", k.replace('~', "~0").replace('/', "~1"));
+                out.push(p.clone());
+                pointers(sub, p, out);
+            }
+        }
+        serde_json::Value::Array(l) => {
+            for (i, sub) in l.iter().enumerate() {
+                let p = format!("{at}/{i}");
+                out.push(p.clone());
+                pointers(sub, p, out);
+            }
+        }
+        _ => {}
+    }
+}
 
 fn record(state: &str) -> FlowRecord {
     FlowRecord {
@@ -106,7 +142,7 @@ proptest! {
         }
         values.insert("page".to_string(), page.clone());
         values.insert("q".to_string(), page.clone());
-        for endpoint in catalog(CatalogId::AcademyV2) {
+        for endpoint in academy_v2() {
             let draft = Draft { target: Target::Endpoint(endpoint.id.to_string()), values: values.clone(), body: body.clone(), ..Draft::default() };
             if let Ok(req) = build(&endpoint, &draft, "http://h/api/v2") {
                 prop_assert!(HttpUrl::parse(&req.url).is_ok(), "built URLs are valid: {}", req.url);
@@ -120,9 +156,40 @@ proptest! {
             }
         }
         let answer: serde_json::Value = serde_json::from_str(&page).unwrap_or_default();
-        for paging in [Paging::Page { param: "page", size: 5 }, Paging::Offset { offset: "offset", limit: "limit", size: 5 },
-                       Paging::HasMore { param: "page", flag: "hasMore" }, Paging::Envelope { param: "page" }] {
-            let _ = next_page(paging, &values, &answer);
+        for paging in [Paging::Page { param: "page".into(), size: 5 }, Paging::Offset { offset: "offset".into(), limit: "limit".into(), size: 5 },
+                       Paging::HasMore { param: "page".into(), flag: "hasMore".into() }, Paging::Envelope { param: "page".into() }] {
+            let _ = next_page(&paging, &values, &answer);
+        }
+    }
+
+    #[test]
+    fn openapi_documents_never_panic(text in hostile(), at in any::<prop::sample::Index>(), replacement in hostile()) {
+        if let Ok(api) = parse(&text) {
+            let _ = propose(&api, Some("https://a.example/openapi.json"));
+        }
+        // A valid document with one place anywhere in it replaced by something else: read, or
+        // refused with a place, never a crash; whatever is read builds requests without one.
+        let mut doc: serde_json::Value = serde_json::from_str(&academy_v2_text()).unwrap();
+        let mut places = Vec::new();
+        pointers(&doc, String::new(), &mut places);
+        let place = at.get(&places).clone();
+        let value = serde_json::from_str(&replacement).unwrap_or(serde_json::Value::String(replacement.clone()));
+        if let Some(slot) = doc.pointer_mut(&place) {
+            *slot = value.clone();
+        }
+        match parse(&doc.to_string()) {
+            Ok(api) => {
+                let _ = propose(&api, None);
+                for e in &api.endpoints {
+                    let d = Draft::for_endpoint(e);
+                    let _ = build(e, &d, "http://h/api");
+                    if let Some(schema) = &e.body_schema {
+                        let _ = check(schema, &value, 8);
+                        let _ = example_of(schema, 0);
+                    }
+                }
+            }
+            Err(e) => prop_assert!(!e.to_string().is_empty()),
         }
     }
 

@@ -1,8 +1,9 @@
-// Endpoint catalogs as data (method, path, parameters, example body, scope, pagination), and
-// the pure steps of the request builder: validate a draft, build the URL, page through answers.
+// The explorer's endpoints, read from OpenAPI documents (the built-in ones ship next to
+// index.html and are fetched when a provider that uses them is selected), and the pure steps of
+// the request builder: validate a draft, build the URL, page through answers.
 
-mod academy;
-mod metamaps;
+pub mod import;
+pub mod openapi;
 
 use crate::providers::CatalogId;
 use crate::types::Scope;
@@ -15,86 +16,99 @@ use std::collections::BTreeMap;
 pub enum In {
     Path,
     Query,
+    Header,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Kind {
     Text,
-    /// A whole number of at least `min`.
+    /// A whole number, of at least `min` when the document says so.
     Integer {
-        min: i64,
+        min: Option<i64>,
     },
+    Number,
     /// RFC 3339, e.g. 2023-04-13T17:04:47Z.
     DateTime,
-    Choice(&'static [&'static str]),
+    Choice(Vec<String>),
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Param {
-    pub name: &'static str,
+    pub name: String,
     pub location: In,
     pub kind: Kind,
     pub required: bool,
-    pub help: &'static str,
-    pub example: &'static str,
+    pub help: String,
+    pub example: String,
 }
 
-/// How a list endpoint pages (the course shows all three styles on purpose).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// How a list endpoint pages (the course shows all three styles on purpose); a document says
+/// it with `x-handshake-paging`.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Paging {
     /// `param` = 1, 2, …; the answer is an array; a short or empty page is the last.
-    Page { param: &'static str, size: usize },
+    Page { param: String, size: usize },
     /// `offset` advances by `limit`.
     Offset {
-        offset: &'static str,
-        limit: &'static str,
+        offset: String,
+        limit: String,
         size: usize,
     },
     /// `param` = 1, 2, … while the answer's boolean `flag` says there is more.
-    HasMore {
-        param: &'static str,
-        flag: &'static str,
-    },
+    HasMore { param: String, flag: String },
     /// Metamaps: `page` follows the answer's `page.next_page` (0 = none).
-    Envelope { param: &'static str },
+    Envelope { param: String },
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Endpoint {
-    pub id: &'static str,
-    pub group: &'static str,
-    pub title: &'static str,
+    pub id: String,
+    pub group: String,
+    pub title: String,
     pub method: Method,
     /// Below the provider's API base, with `{name}` for path parameters.
-    pub path: &'static str,
-    pub params: &'static [Param],
+    pub path: String,
+    pub params: Vec<Param>,
     /// A valid example body (JSON) for methods that send one.
-    pub body: Option<&'static str>,
+    pub body: Option<String>,
+    /// The body's schema, its `$ref`s resolved, checked before sending.
+    pub body_schema: Option<serde_json::Value>,
     /// The scope the call needs, when the provider has scopes.
-    pub scope: Option<&'static str>,
+    pub scope: Option<String>,
     pub paging: Option<Paging>,
-    pub help: &'static str,
+    pub help: String,
 }
 
-/// The catalog for a provider's API.
-pub fn catalog(id: CatalogId) -> Vec<Endpoint> {
-    match id {
-        CatalogId::AcademyV1 => academy::endpoints(false),
-        CatalogId::AcademyV2 => academy::endpoints(true),
-        CatalogId::Metamaps => metamaps::ENDPOINTS.to_vec(),
-        CatalogId::Php => vec![Endpoint {
-            id: "userinfo",
-            group: "User",
-            title: "Who is signed in",
-            method: Method::Get,
-            path: "/userinfo.php",
-            params: &[],
-            body: None,
-            scope: None,
-            paging: None,
-            help: "The signed-in user's username, e-mail and full name.",
-        }],
+impl CatalogId {
+    /// The built-in document's path below the app's base URL (`None` for an imported one,
+    /// which is kept in this browser).
+    pub fn document(self) -> Option<&'static str> {
+        match self {
+            CatalogId::AcademyV1 => Some("openapi/academy-v1.json"),
+            CatalogId::AcademyV2 => Some("openapi/academy-v2.json"),
+            CatalogId::Metamaps => Some("openapi/metamaps.json"),
+            CatalogId::Php => Some("openapi/php.json"),
+            CatalogId::Imported => None,
+        }
     }
+}
+
+/// The endpoints of a document's text, or the problem said with its place.
+pub fn endpoints(text: &str) -> Result<Vec<Endpoint>, String> {
+    openapi::parse(text)
+        .map(|api| api.endpoints)
+        .map_err(|e| e.to_string())
+}
+
+/// A built-in catalog read from `public/` (tests only: the app fetches it).
+#[cfg(test)]
+pub fn builtin(id: CatalogId) -> Vec<Endpoint> {
+    let path = format!(
+        "{}/public/{}",
+        env!("CARGO_MANIFEST_DIR"),
+        id.document().expect("built in")
+    );
+    endpoints(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
 /// What a draft describes: an endpoint of the catalog, or a free-form request.
@@ -127,12 +141,12 @@ impl Draft {
             .params
             .iter()
             .filter(|p| p.required && !p.example.is_empty())
-            .map(|p| (p.name.to_string(), p.example.to_string()))
+            .map(|p| (p.name.clone(), p.example.clone()))
             .collect();
         Draft {
-            target: Target::Endpoint(endpoint.id.to_string()),
+            target: Target::Endpoint(endpoint.id.clone()),
             values,
-            body: endpoint.body.unwrap_or_default().to_string(),
+            body: endpoint.body.clone().unwrap_or_default(),
             method: endpoint.method,
             url: String::new(),
             headers: String::new(),
@@ -209,12 +223,20 @@ pub fn fill_path(path: &str, values: &BTreeMap<String, String>) -> Result<String
 }
 
 fn check_value(param: &Param, value: &str) -> Option<String> {
-    match param.kind {
+    match &param.kind {
         Kind::Text => None,
-        Kind::Integer { min } => match value.parse::<i64>() {
-            Ok(n) if n >= min => None,
-            _ => Some(format!("must be a whole number of at least {min}")),
+        Kind::Integer { min } => match (value.parse::<i64>(), min) {
+            (Ok(n), Some(min)) if n < *min => {
+                Some(format!("must be a whole number of at least {min}"))
+            }
+            (Ok(_), _) => None,
+            (Err(_), Some(min)) => Some(format!("must be a whole number of at least {min}")),
+            (Err(_), None) => Some("must be a whole number".into()),
         },
+        Kind::Number => value
+            .parse::<f64>()
+            .is_err()
+            .then(|| "must be a number".into()),
         Kind::DateTime => {
             let ok = value.len() >= 20
                 && value.as_bytes().get(4) == Some(&b'-')
@@ -225,9 +247,8 @@ fn check_value(param: &Param, value: &str) -> Option<String> {
                         .is_some_and(|zone| zone.contains(['+', '-'])));
             (!ok).then(|| "must look like 2023-04-13T17:04:47Z".to_string())
         }
-        Kind::Choice(options) => {
-            (!options.contains(&value)).then(|| format!("must be one of {}", options.join(", ")))
-        }
+        Kind::Choice(options) => (!options.iter().any(|o| o == value))
+            .then(|| format!("must be one of {}", options.join(", "))),
     }
 }
 
@@ -255,7 +276,7 @@ pub fn build(
     api_base: &str,
 ) -> Result<HttpRequest, Vec<Problem>> {
     let mut problems = Vec::new();
-    let path = match fill_path(endpoint.path, &draft.values) {
+    let path = match fill_path(&endpoint.path, &draft.values) {
         Ok(p) => p,
         Err(mut list) => {
             problems.append(&mut list);
@@ -264,27 +285,60 @@ pub fn build(
     };
     let mut query = form_urlencoded::Serializer::new(String::new());
     let mut has_query = false;
-    for param in endpoint.params {
-        let value = draft.values.get(param.name).map(|v| v.trim()).unwrap_or("");
+    let mut headers = Vec::new();
+    for param in &endpoint.params {
+        let value = draft
+            .values
+            .get(&param.name)
+            .map(|v| v.trim())
+            .unwrap_or("");
         if value.is_empty() {
-            if param.required && param.location == In::Query {
-                problems.push(problem(param.name, "required"));
+            if param.required && param.location != In::Path {
+                problems.push(problem(&param.name, "required"));
             }
             continue;
         }
         if let Some(why) = check_value(param, value) {
-            problems.push(problem(param.name, why));
+            problems.push(problem(&param.name, why));
             continue;
         }
-        if param.location == In::Query {
-            query.append_pair(param.name, value);
-            has_query = true;
+        match param.location {
+            In::Query => {
+                query.append_pair(&param.name, value);
+                has_query = true;
+            }
+            In::Header if reserved_header(&param.name, "authorization") => problems.push(problem(
+                &param.name,
+                "this header is set by Handshake or the browser",
+            )),
+            In::Header if is_header_name(&param.name) && is_header_value(value) => {
+                headers.push((param.name.as_str(), value));
+            }
+            In::Header => problems.push(problem(&param.name, "cannot be sent as a header")),
+            In::Path => {}
         }
     }
     let sends_body = endpoint.method.sends_body();
     if sends_body && !draft.body.trim().is_empty() {
-        if let Some((_, _, message)) = json_problem(&draft.body) {
-            problems.push(problem("body", message));
+        match serde_json::from_str::<serde_json::Value>(&draft.body) {
+            Err(_) => {
+                if let Some((_, _, message)) = json_problem(&draft.body) {
+                    problems.push(problem("body", message));
+                }
+            }
+            Ok(value) => {
+                let found = endpoint
+                    .body_schema
+                    .as_ref()
+                    .map(|schema| openapi::check(schema, &value, 8))
+                    .unwrap_or_default();
+                if !found.is_empty() {
+                    problems.push(problem(
+                        "body",
+                        format!("Against the API's schema: {}.", found.join("; ")),
+                    ));
+                }
+            }
         }
     } else if sends_body && endpoint.body.is_some() {
         problems.push(problem("body", "this call needs a JSON body"));
@@ -298,6 +352,9 @@ pub fn build(
         url.push_str(&query.finish());
     }
     let mut req = HttpRequest::new(endpoint.method, url).header("Accept", "application/json");
+    for (name, value) in headers {
+        req = req.header(name, value);
+    }
     if sends_body && !draft.body.trim().is_empty() {
         req = req.body("application/json", draft.body.clone());
     }
@@ -423,7 +480,7 @@ fn page_number(values: &BTreeMap<String, String>, name: &str, default: i64) -> i
 
 /// The values for the next page after `answer`, or `None` when this was the last.
 pub fn next_page(
-    paging: Paging,
+    paging: &Paging,
     values: &BTreeMap<String, String>,
     answer: &serde_json::Value,
 ) -> Option<BTreeMap<String, String>> {
@@ -432,10 +489,10 @@ pub fn next_page(
     match paging {
         Paging::Page { param, size } => {
             let len = answer.as_array()?.len();
-            if len < size {
+            if len < *size {
                 return None;
             }
-            next.insert(param.into(), (number(param, 1) + 1).to_string());
+            next.insert(param.clone(), (number(param, 1) + 1).to_string());
         }
         Paging::Offset {
             offset,
@@ -443,24 +500,24 @@ pub fn next_page(
             size,
         } => {
             let len = answer.as_array()?.len();
-            let step = number(limit, size as i64).max(1);
+            let step = number(limit, *size as i64).max(1);
             if (len as i64) < step {
                 return None;
             }
-            next.insert(offset.into(), (number(offset, 0) + step).to_string());
+            next.insert(offset.clone(), (number(offset, 0) + step).to_string());
         }
         Paging::HasMore { param, flag } => {
             if answer.get(flag)?.as_bool() != Some(true) {
                 return None;
             }
-            next.insert(param.into(), (number(param, 1) + 1).to_string());
+            next.insert(param.clone(), (number(param, 1) + 1).to_string());
         }
         Paging::Envelope { param } => {
             let n = answer.get("page")?.get("next_page")?.as_i64()?;
             if n <= 0 {
                 return None;
             }
-            next.insert(param.into(), n.to_string());
+            next.insert(param.clone(), n.to_string());
         }
     }
     Some(next)
@@ -468,7 +525,7 @@ pub fn next_page(
 
 /// The values for the previous page, or `None` on the first.
 pub fn previous_page(
-    paging: Paging,
+    paging: &Paging,
     values: &BTreeMap<String, String>,
 ) -> Option<BTreeMap<String, String>> {
     let number = |name: &str, default: i64| page_number(values, name, default);
@@ -479,7 +536,7 @@ pub fn previous_page(
             if page <= 1 {
                 return None;
             }
-            prev.insert(param.into(), (page - 1).to_string());
+            prev.insert(param.clone(), (page - 1).to_string());
         }
         Paging::Offset {
             offset,
@@ -491,8 +548,8 @@ pub fn previous_page(
                 return None;
             }
             prev.insert(
-                offset.into(),
-                (at - number(limit, size as i64)).max(0).to_string(),
+                offset.clone(),
+                (at - number(limit, *size as i64)).max(0).to_string(),
             );
         }
     }
@@ -517,16 +574,36 @@ pub fn missing_scope(needed: Option<&str>, granted: &[Scope]) -> Option<String> 
     ))
 }
 
-/// For custom requests on the Academy v2: the scope its method needs (spec §1.3).
-pub fn scope_for_method(
-    catalog: Option<CatalogId>,
+/// For custom requests: the scope of the catalog's endpoint with this method whose path
+/// matches (literal segments before `{placeholders}`), if the catalog names one.
+pub fn scope_for_call(
+    endpoints: &[Endpoint],
     method: Method,
     path_below_base: &str,
-) -> Option<&'static str> {
-    if catalog != Some(CatalogId::AcademyV2) || matches!(path_below_base, "/info" | "/invalidate") {
-        return None;
-    }
-    Some(academy::scope_for(method))
+) -> Option<String> {
+    let asked: Vec<&str> = path_below_base.trim_end_matches('/').split('/').collect();
+    endpoints
+        .iter()
+        .filter(|e| e.method == method)
+        .filter_map(|e| {
+            let template: Vec<&str> = e.path.trim_end_matches('/').split('/').collect();
+            if template.len() != asked.len() {
+                return None;
+            }
+            let mut literal = 0;
+            for (t, a) in template.iter().zip(&asked) {
+                if t.starts_with('{') && t.ends_with('}') && !a.is_empty() {
+                    continue;
+                }
+                if t != a {
+                    return None;
+                }
+                literal += 1;
+            }
+            Some((literal, e))
+        })
+        .max_by_key(|(literal, _)| *literal)
+        .and_then(|(_, e)| e.scope.clone())
 }
 
 #[cfg(test)]
@@ -541,7 +618,7 @@ mod tests {
     }
 
     fn endpoint(id: &str) -> Endpoint {
-        catalog(CatalogId::AcademyV2)
+        builtin(CatalogId::AcademyV2)
             .into_iter()
             .find(|e| e.id == id)
             .unwrap()
@@ -550,12 +627,12 @@ mod tests {
     #[test]
     fn a_date_with_a_multi_byte_character_is_refused_not_a_crash() {
         let since = Param {
-            name: "since",
+            name: "since".into(),
             location: In::Query,
             kind: Kind::DateTime,
             required: false,
-            help: "",
-            example: "",
+            help: String::new(),
+            example: String::new(),
         };
         for value in [
             "2023-04-13T17:04:4é+01:00",
@@ -674,52 +751,54 @@ mod tests {
     #[test]
     fn every_style_of_pagination_moves_forward_and_stops() {
         let page = Paging::Page {
-            param: "page",
+            param: "page".into(),
             size: 5,
         };
         let full = serde_json::json!([1, 2, 3, 4, 5]);
-        assert_eq!(next_page(page, &values(&[]), &full).unwrap()["page"], "2");
+        assert_eq!(next_page(&page, &values(&[]), &full).unwrap()["page"], "2");
         assert_eq!(
-            next_page(page, &values(&[("page", "2")]), &serde_json::json!([1])),
+            next_page(&page, &values(&[("page", "2")]), &serde_json::json!([1])),
             None
         );
         assert_eq!(
-            previous_page(page, &values(&[("page", "2")])).unwrap()["page"],
+            previous_page(&page, &values(&[("page", "2")])).unwrap()["page"],
             "1"
         );
-        assert_eq!(previous_page(page, &values(&[])), None);
+        assert_eq!(previous_page(&page, &values(&[])), None);
 
         let offset = Paging::Offset {
-            offset: "offset",
-            limit: "limit",
+            offset: "offset".into(),
+            limit: "limit".into(),
             size: 5,
         };
         assert_eq!(
-            next_page(offset, &values(&[("offset", "5")]), &full).unwrap()["offset"],
+            next_page(&offset, &values(&[("offset", "5")]), &full).unwrap()["offset"],
             "10"
         );
         assert_eq!(
-            previous_page(offset, &values(&[("offset", "3")])).unwrap()["offset"],
+            previous_page(&offset, &values(&[("offset", "3")])).unwrap()["offset"],
             "0"
         );
 
         let more = Paging::HasMore {
-            param: "page",
-            flag: "hasMore",
+            param: "page".into(),
+            flag: "hasMore".into(),
         };
         assert_eq!(
-            next_page(more, &values(&[]), &serde_json::json!({"hasMore": true})).unwrap()["page"],
+            next_page(&more, &values(&[]), &serde_json::json!({"hasMore": true})).unwrap()["page"],
             "2"
         );
         assert_eq!(
-            next_page(more, &values(&[]), &serde_json::json!({"hasMore": false})),
+            next_page(&more, &values(&[]), &serde_json::json!({"hasMore": false})),
             None
         );
 
-        let envelope = Paging::Envelope { param: "page" };
+        let envelope = Paging::Envelope {
+            param: "page".into(),
+        };
         assert_eq!(
             next_page(
-                envelope,
+                &envelope,
                 &values(&[]),
                 &serde_json::json!({"page": {"next_page": 3}})
             )
@@ -728,7 +807,7 @@ mod tests {
         );
         assert_eq!(
             next_page(
-                envelope,
+                &envelope,
                 &values(&[]),
                 &serde_json::json!({"page": {"next_page": 0}})
             ),
@@ -744,18 +823,21 @@ mod tests {
         );
         let warning = missing_scope(Some("delete"), &["connect".into(), "read".into()]).unwrap();
         assert!(warning.contains("needs the delete scope") && warning.contains("connect, read"));
+        let v2 = builtin(CatalogId::AcademyV2);
+        let scope = |m, path| scope_for_call(&v2, m, path);
+        assert_eq!(scope(Method::Patch, "/movies/1").as_deref(), Some("write"));
         assert_eq!(
-            scope_for_method(Some(CatalogId::AcademyV2), Method::Patch, "/movies/1"),
+            scope(Method::Delete, "/movies/1/").as_deref(),
+            Some("delete")
+        );
+        assert_eq!(scope(Method::Get, "/info").as_deref(), Some("connect"));
+        assert_eq!(
+            scope(Method::Post, "/files/import").as_deref(),
             Some("write")
         );
-        assert_eq!(
-            scope_for_method(Some(CatalogId::AcademyV2), Method::Get, "/info"),
-            None
-        );
-        assert_eq!(
-            scope_for_method(Some(CatalogId::AcademyV1), Method::Delete, "/movies/1"),
-            None
-        );
+        assert_eq!(scope(Method::Get, "/nowhere/at/all"), None);
+        let v1 = builtin(CatalogId::AcademyV1);
+        assert_eq!(scope_for_call(&v1, Method::Delete, "/movies/1"), None);
     }
 
     #[test]
@@ -766,8 +848,8 @@ mod tests {
             CatalogId::Metamaps,
             CatalogId::Php,
         ] {
-            let list = catalog(id);
-            let mut ids: Vec<&str> = list.iter().map(|e| e.id).collect();
+            let list = builtin(id);
+            let mut ids: Vec<&str> = list.iter().map(|e| e.id.as_str()).collect();
             ids.sort();
             ids.dedup();
             assert_eq!(ids.len(), list.len(), "{id:?}");
@@ -775,10 +857,19 @@ mod tests {
                 if e.method.sends_body() {
                     let body = e
                         .body
+                        .as_deref()
                         .unwrap_or_else(|| panic!("{} has no example body", e.id));
                     assert!(
                         json_problem(body).is_none(),
                         "{}: example body is not JSON",
+                        e.id
+                    );
+                    let value = serde_json::from_str(body).unwrap();
+                    let schema = e.body_schema.as_ref().expect("a schema for the body");
+                    assert_eq!(
+                        openapi::check(schema, &value, 8),
+                        Vec::<String>::new(),
+                        "{}",
                         e.id
                     );
                 }

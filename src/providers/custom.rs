@@ -2,8 +2,8 @@
 // `Provider`, and the JSON export/import format (which never carries secrets or tokens).
 
 use super::{
-    AuthStyle, BodyEncoding, ClientAuthMethod, Endpoint, ExpiryUnit, Flow, Group, Provider, Revoke,
-    RevokeStyle, ScopeInfo, Standards,
+    AuthStyle, BodyEncoding, CatalogId, ClientAuthMethod, Endpoint, ExpiryUnit, Flow, Group,
+    Provider, Revoke, RevokeStyle, ScopeInfo, Standards,
 };
 use crate::types::{ProviderId, Scope};
 use crate::url::HttpUrl;
@@ -55,6 +55,9 @@ pub struct CustomDraft {
     pub iss_required: bool,
     pub id_token_algs: String,
     pub grant_types: String,
+    /// The explorer reads an OpenAPI document imported with this provider (kept in this
+    /// browser, apart from this description).
+    pub openapi: bool,
 }
 
 impl Default for CustomDraft {
@@ -95,6 +98,7 @@ impl Default for CustomDraft {
             iss_required: false,
             id_token_algs: String::new(),
             grant_types: String::new(),
+            openapi: false,
         }
     }
 }
@@ -196,6 +200,7 @@ impl CustomDraft {
             upstream: p.upstream.clone().unwrap_or_default(),
             client_id: p.default_client_id.clone(),
             supports_oob: p.supports_oob,
+            openapi: p.catalog == Some(CatalogId::Imported),
         }
     }
 
@@ -361,7 +366,7 @@ impl CustomDraft {
             demo_api_key: None,
             issuer,
             notes: None,
-            catalog: None,
+            catalog: self.openapi.then_some(CatalogId::Imported),
             standards: Standards {
                 client_auth: self.client_auth,
                 jwks_uri,

@@ -227,7 +227,8 @@ pub struct Provider {
     pub standards: Standards,
 }
 
-/// The endpoint catalogs of `catalog/`.
+/// Which OpenAPI document the explorer reads: a built-in one (`public/openapi/`), or the one
+/// imported with a custom provider and kept in this browser.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum CatalogId {
@@ -235,6 +236,7 @@ pub enum CatalogId {
     AcademyV2,
     Metamaps,
     Php,
+    Imported,
 }
 
 fn scope(name: &str, meaning: &str) -> ScopeInfo {

@@ -50,6 +50,10 @@ pub fn settings() -> String {
 pub fn custom_providers() -> String {
     format!("{PREFIX}custom-providers")
 }
+/// The OpenAPI document imported with a custom provider (a public description, no secrets).
+pub fn openapi(provider: &ProviderId) -> String {
+    format!("{PREFIX}openapi.{provider}")
+}
 pub fn selected_provider() -> String {
     format!("{PREFIX}selected-provider")
 }

@@ -1,12 +1,14 @@
 // The custom-provider card: describe any OAuth2 provider field by field (starting from a
 // preset if you like), save it, and export or import it as JSON without secrets.
 
+use super::explorer::documents;
+use super::openapi_import::OpenApiImport;
 use super::state::{Client, Providers};
 use super::widgets::CopyButton;
 use crate::providers::custom::{export_json, import_json, CustomDraft, FieldError};
 use crate::providers::discovery::{draft_from, summary};
 use crate::providers::{
-    BodyEncoding, ClientAuthMethod, ExpiryUnit, Flow, Group, Provider, RevokeStyle,
+    BodyEncoding, CatalogId, ClientAuthMethod, ExpiryUnit, Flow, Group, Provider, RevokeStyle,
 };
 use crate::types::ProviderId;
 use leptos::prelude::*;
@@ -268,8 +270,21 @@ pub fn CustomProvider() -> impl IntoView {
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let saved = RwSignal::new(None::<String>);
     let refused = RwSignal::new(None::<String>);
+    // An OpenAPI document read but not yet kept: it is kept with the provider on Save.
+    let document = RwSignal::new(None::<String>);
     let adopt = move |provider: Provider, message: String| {
         let id = provider.id.clone();
+        if provider.catalog == Some(CatalogId::Imported) {
+            if let Some(text) = document.get_untracked() {
+                if let Err(why) = documents::keep(&id, &text) {
+                    saved.set(None);
+                    refused.set(Some(format!(
+                        "The OpenAPI document could not be kept in this browser ({why}), so nothing was saved."
+                    )));
+                    return;
+                }
+            }
+        }
         match providers.save_custom(client, provider) {
             Ok(()) => {
                 providers.select(client, &id);
@@ -286,6 +301,10 @@ pub fn CustomProvider() -> impl IntoView {
         if let Some(p) = providers.get(&ProviderId::new(event_target_value(&ev))) {
             let mut d = CustomDraft::from_provider(&p);
             d.name = format!("{} (copy)", p.name);
+            // A preset's built-in description does not come along; an imported one would
+            // need its document, read again.
+            d.openapi = false;
+            document.set(None);
             draft.set(d);
             errors.set(Vec::new());
         }
@@ -315,6 +334,7 @@ pub fn CustomProvider() -> impl IntoView {
     let delete = move || {
         if let Some(p) = current.get_untracked() {
             providers.remove_custom(client, &p.id);
+            documents::forget(&p.id);
             let first = providers.list.with_untracked(|ps| ps[0].id.clone());
             providers.select(client, &first);
             saved.set(Some(format!("Deleted \u{201c}{}\u{201d}.", p.name)));
@@ -336,6 +356,10 @@ pub fn CustomProvider() -> impl IntoView {
                 <summary><h2 id="custom-title">"Describe another provider"</h2></summary>
                 <p class="hint">"Any OAuth 2 or OpenID Connect provider, or an API that takes a key: paste its issuer to fill everything from its metadata, or describe it field by field. Saved in this browser without secrets."</p>
                 <Discover draft=draft errors=errors/>
+                <details class="openapi-box">
+                    <summary>"From an OpenAPI document"</summary>
+                    <OpenApiImport draft=draft errors=errors document=document/>
+                </details>
                 <div class="form">
                     <label for="custom-start">"Start from"</label>
                     <select id="custom-start" on:change=start_from>

@@ -16,6 +16,7 @@ mod home;
 mod id_token;
 mod json_tree;
 mod make_export;
+mod openapi_import;
 pub mod routes;
 mod session_panel;
 mod settings;

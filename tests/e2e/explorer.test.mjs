@@ -1,11 +1,14 @@
 // The API explorer against the Sandbox, as a user drives it: list and page (v1 and v2), create,
 // patch, delete, the 15th movie, a missing scope, a people search, an XSS probe shown as text,
 // copy as curl, history, validation before sending, concurrent calls sharing one refresh,
-// and a draft surviving re-authorization.
+// a draft surviving re-authorization, the built-in descriptions fetched only when needed, and
+// an OpenAPI document the project did not write imported and used.
 
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { startRig, launchBrowser, freshApp, selectProvider, storedSession } from './harness.mjs';
+import { createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { startRig, launchBrowser, freshApp, selectProvider, storedSession, ROOT } from './harness.mjs';
 
 let rig;
 let browser;
@@ -353,4 +356,97 @@ test('a deep link opens its endpoint, and picking one gives it an address', asyn
   await page.reload();
   await page.waitForSelector('body[data-ready="true"]');
   await page.waitForFunction(() => document.querySelector('[data-endpoint="people.search"]')?.getAttribute('aria-pressed') === 'true');
+});
+
+test('the endpoint lists come from OpenAPI documents fetched when their provider is shown', async () => {
+  const { page, requests } = await fresh();
+  await page.waitForSelector('[data-endpoint="movies.list"]');
+  const docs = () => requests.filter((r) => r.url.includes('/openapi/')).map((r) => r.url.replace(/^.*\/openapi\//, ''));
+  assert.deepEqual(docs(), ['academy-v2.json'], 'only the selected provider\'s description');
+  await selectProvider(page, 'sandbox-metamaps');
+  await page.waitForSelector('[data-endpoint="maps.list"]');
+  await selectProvider(page, 'sandbox-academy-v2');
+  await page.waitForSelector('[data-endpoint="movies.list"]');
+  assert.deepEqual(docs(), ['academy-v2.json', 'metamaps.json'], 'each is fetched once');
+});
+
+/** The hand-made 3.1 description, pointed at this rig's Sandbox. */
+function mapsDocument() {
+  const text = readFileSync(`${ROOT}/tests/e2e/fixtures/sandbox-maps.openapi.json`, 'utf8');
+  return text.replaceAll('127.0.0.1:8090', new URL(rig.sandbox.url).host).replace('"default": "8090"', `"default": "${new URL(rig.sandbox.url).port}"`);
+}
+
+test('an imported OpenAPI 3.1 document ($refs, an oauth2 scheme) becomes a provider whose API can be called', async () => {
+  // A server that hands out the document without CORS headers: the page cannot read it.
+  const closed = createServer((req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(mapsDocument()));
+  await new Promise((r) => closed.listen(0, '127.0.0.1', r));
+  try {
+    const { page } = await fresh();
+    await page.click('#custom-provider > summary');
+    await page.click('.openapi-box > summary');
+    await page.fill('#custom-name', 'Typed before');
+    const before = await page.$$eval('#provider option', (o) => o.length);
+
+    // A malformed document: the place is named, and nothing is lost.
+    const broken = JSON.parse(mapsDocument());
+    broken.paths['/maps'].get.parameters[1] = { $ref: '#/components/parameters/Missing' };
+    const brokenText = JSON.stringify(broken, null, 2);
+    await page.fill('#openapi-text', brokenText);
+    await page.click('#openapi-read-text');
+    await page.waitForSelector('#openapi-error');
+    assert.match(await page.textContent('#openapi-error'), /At paths\.\/maps\.get\.parameters\[1\]: \$ref #\/components\/parameters\/Missing names nothing/);
+    assert.equal(await page.inputValue('#openapi-text'), brokenText, 'the pasted text stays');
+    assert.equal(await page.inputValue('#custom-name'), 'Typed before', 'the form is untouched');
+    assert.equal(await page.$$eval('#provider option', (o) => o.length), before, 'no provider added');
+
+    // By URL from a server the browser may not read: said, with the way around it.
+    await page.fill('#openapi-url', `http://127.0.0.1:${closed.address().port}/openapi.json`);
+    await page.click('#openapi-fetch');
+    await page.waitForSelector('#openapi-error:has-text("proxy upstream")');
+
+    // As a file: read, the form filled from its server and oauth2 scheme.
+    await page.setInputFiles('#openapi-file', { name: 'maps.json', mimeType: 'application/json', buffer: Buffer.from(mapsDocument()) });
+    await page.waitForSelector('#openapi-found');
+    assert.match(await page.textContent('#openapi-found'), /Read “Maps of the Sandbox”.*4 operation\(s\) in 2 group\(s\)/s);
+    assert.equal(await page.inputValue('#custom-name'), 'Maps of the Sandbox');
+    assert.equal(await page.inputValue('#custom-api_base'), `${rig.sandbox.url}/metamaps/api/v2`);
+    assert.equal(await page.inputValue('#custom-authorize_url'), `${rig.sandbox.url}/metamaps/oauth/authorize`);
+    await page.fill('#custom-client_id', 'metamaps-sandbox-client');
+    await page.click('#custom-save');
+    await page.waitForFunction(() => document.querySelector('#provider').value === 'custom-maps-of-the-sandbox');
+
+    // Signed in through the scheme's flow, the document's operations are the explorer's.
+    await page.fill('#client-secret', 'metamaps-sandbox-secret');
+    await page.click('#authorize');
+    await page.getByRole('button', { name: 'Authorize' }).click();
+    await page.waitForSelector('[data-endpoint="createMap"]');
+    assert.ok(await storedSession(page, 'custom-maps-of-the-sandbox'));
+    assert.deepEqual(await page.$$eval('.endpoint[data-endpoint]', (e) => e.map((x) => x.dataset.endpoint)), ['whoAmI', 'listMaps', 'createMap', 'getMap']);
+    await pick(page, 'whoAmI');
+    let r = await send(page);
+    assert.equal(r.status, 200);
+    await pick(page, 'createMap');
+    assert.deepEqual(JSON.parse(await page.inputValue('#request-body')), { name: 'Imported map', desc: 'Made from an imported description', permission: 'commons' }, 'the example made from the schema');
+    // Checked against the schema before sending: nothing goes.
+    await page.fill('#request-body', '{"desc": "no name", "permission": "secret"}');
+    const sentBefore = await page.$$eval('.history-entry', (e) => e.length);
+    await page.click('#send');
+    await page.waitForSelector('#problem-body');
+    assert.match(await page.textContent('#problem-body'), /\$: name is required/);
+    assert.equal(await page.$$eval('.history-entry', (e) => e.length), sentBefore, 'not sent');
+    await page.getByRole('button', { name: 'Reset to the example' }).click();
+    r = await send(page);
+    assert.ok(r.status === 200 || r.status === 201, r.text);
+    const id = r.json.data.id;
+    await pick(page, 'getMap');
+    await page.fill('#param-id', String(id));
+    r = await send(page);
+    assert.equal(r.json.data.name, 'Imported map');
+
+    // The document is kept with the provider: a reload lists its operations again.
+    await page.reload();
+    await page.waitForSelector('[data-endpoint="getMap"]');
+  } finally {
+    closed.close();
+  }
 });

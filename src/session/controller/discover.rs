@@ -72,3 +72,50 @@ where
         ))
     }
 }
+
+impl<S, C, R, T> Controller<S, C, R, T>
+where
+    S: KeyValue + 'static,
+    C: Clock + 'static,
+    R: Crypto + 'static,
+    T: Transport + 'static,
+{
+    /// The text of an API description at `url` (an OpenAPI document), through the network door
+    /// like any call: straight when the browser may read it, through the proxy when one of its
+    /// upstreams is that host. No credential goes with it.
+    pub async fn fetch_document(&self, url: &str) -> Result<String, String> {
+        let url =
+            HttpUrl::parse(url.trim()).map_err(|e| format!("The address is not a URL: {e}"))?;
+        let req =
+            HttpRequest::new(Method::Get, url.to_string()).header("Accept", "application/json");
+        let result = self.transport.send(&req).await;
+        let (ok, note) = match &result {
+            Ok(d) => (d.response.is_success(), None),
+            Err(e) => (false, Some(e.message())),
+        };
+        self.record(LogEntry {
+            at: self.clock.now(),
+            provider: None,
+            step: FlowStep::Discover,
+            title: "Fetched an OpenAPI document".into(),
+            ok,
+            request: Some(render_request(&req, None)),
+            response: None,
+            note,
+        });
+        let delivery = result.map_err(|e| {
+            format!(
+                "{url} could not be fetched: {} If its server sends no CORS headers, add its host as a proxy upstream, or download the file and choose it below.",
+                e.message()
+            )
+        })?;
+        let resp = self.with_text(delivery);
+        if !resp.is_success() {
+            return Err(format!(
+                "{url} answered {} {}: not a document.",
+                resp.status, resp.status_text
+            ));
+        }
+        Ok(resp.body)
+    }
+}

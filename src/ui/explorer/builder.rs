@@ -11,7 +11,8 @@ use crate::ui::state::ScopeRequest;
 use crate::wire::{Lang, Method};
 use leptos::prelude::*;
 
-fn problem_for(problems: RwSignal<Vec<Problem>>, field: &'static str) -> impl IntoView {
+fn problem_for(problems: RwSignal<Vec<Problem>>, field: impl Into<String>) -> impl IntoView {
+    let field = field.into();
     move || {
         problems
             .with(|list| {
@@ -29,40 +30,57 @@ fn param_fields(
     draft: RwSignal<Draft>,
     problems: RwSignal<Vec<Problem>>,
 ) -> impl IntoView {
-    let mut params = endpoint.params.to_vec();
-    params.sort_by_key(|p| p.location == In::Query);
+    let mut params = endpoint.params;
+    params.sort_by_key(|p| p.location != In::Path);
     params
         .into_iter()
         .map(|p| {
-            let name = p.name;
+            let name = p.name.clone();
             let id = format!("param-{name}");
-            let value = move || draft.with(|d| d.values.get(name).cloned().unwrap_or_default());
-            let set = move |v: String| {
-                draft.update(|d| {
-                    if v.is_empty() {
-                        d.values.remove(name);
-                    } else {
-                        d.values.insert(name.to_string(), v);
-                    }
-                })
+            let value = {
+                let name = name.clone();
+                Signal::derive(move || draft.with(|d| d.values.get(&name).cloned().unwrap_or_default()))
             };
-            let where_ = if p.location == In::Path { "path" } else { "query" };
+            let set = {
+                let name = name.clone();
+                move |v: String| {
+                    draft.update(|d| {
+                        if v.is_empty() {
+                            d.values.remove(&name);
+                        } else {
+                            d.values.insert(name.clone(), v);
+                        }
+                    })
+                }
+            };
+            let where_ = match p.location {
+                In::Path => "path",
+                In::Query => "query",
+                In::Header => "header",
+            };
             let input = match p.kind {
                 Kind::Choice(options) => {
                     let options = options
-                        .iter()
-                        .map(|o| view! { <option value=*o selected=move || value() == *o>{*o}</option> })
+                        .into_iter()
+                        .map(|o| {
+                            let (chosen, label) = (o.clone(), o.clone());
+                            view! { <option value=o selected=move || value.with(|v| *v == chosen)>{label}</option> }
+                        })
                         .collect_view();
                     view! {
                         <select id=id.clone() on:change=move |ev| set(event_target_value(&ev))>
-                            <option value="" selected=move || value().is_empty()>"(not sent)"</option>
+                            <option value="" selected=move || value.with(String::is_empty)>"(not sent)"</option>
                             {options}
                         </select>
                     }
                     .into_any()
                 }
                 kind => {
-                    let mode = if matches!(kind, Kind::Integer { .. }) { "numeric" } else { "text" };
+                    let mode = match kind {
+                        Kind::Integer { .. } => "numeric",
+                        Kind::Number => "decimal",
+                        _ => "text",
+                    };
                     view! {
                         <input id=id.clone() type="text" spellcheck="false" inputmode=mode placeholder=p.example
                             prop:value=value on:input=move |ev| set(event_target_value(&ev))/>
@@ -73,7 +91,7 @@ fn param_fields(
             view! {
                 <div class="param">
                     <label for=id>
-                        <code>{name}</code>
+                        <code>{name.clone()}</code>
                         <span class="tag">{where_}</span>
                         {p.required.then(|| view! { <span class="tag required">"required"</span> })}
                     </label>
@@ -122,9 +140,10 @@ fn body_field(
     problems: RwSignal<Vec<Problem>>,
 ) -> impl IntoView {
     let reset = endpoint.filter(|e| e.body.is_some()).map(|e| {
+        let e = StoredValue::new(e);
         view! {
             <button type="button" class="ghost small" on:click=move |_| {
-                let fresh = Draft::for_endpoint(&e);
+                let fresh = e.with_value(Draft::for_endpoint);
                 draft.update(|d| d.body = fresh.body);
             }>"Reset to the example"</button>
         }
@@ -167,11 +186,14 @@ fn builder_fields(
     problems: RwSignal<Vec<Problem>>,
 ) -> impl IntoView {
     match endpoint {
-        Some(e) => view! {
-            {param_fields(e, draft, problems)}
-            {e.method.sends_body().then(|| body_field(Some(e), draft, problems))}
+        Some(e) => {
+            let body = e.method.sends_body().then(|| body_field(Some(e.clone()), draft, problems));
+            view! {
+                {param_fields(e, draft, problems)}
+                {body}
+            }
+            .into_any()
         }
-        .into_any(),
         None => view! {
             {custom_fields(draft, problems)}
             {move || draft.with(|d| carries_body(d.method)).then(|| body_field(None, draft, problems))}
@@ -199,17 +221,25 @@ pub fn Builder(bench: Workbench) -> impl IntoView {
             .endpoint
             .get()
             .filter(|_| !draft.with(|d| d.is_custom()));
+        // A kept draft for an endpoint whose description has not arrived (or could not be read).
+        let loading = e.is_none() && !draft.with(|d| d.is_custom());
         Some(view! {
             <form class="builder" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); bench.submit(); } novalidate>
-                {builder_head(&p, e)}
-                {builder_fields(e, draft, problems)}
-                {move || scope_warning.get().map(|(text, needed)| view! {
-                    <div class="banner warn-box" role="alert" id="scope-warning">
-                        <p>{text}</p>
-                        <button type="button" class="small" on:click=move |_| want_scope.set(Some(Scope::new(needed)))>
-                            {format!("Add {needed} to the scopes above")}
-                        </button>
-                    </div>
+                {builder_head(&p, e.clone())}
+                {loading.then(|| view! {
+                    <p class="banner info" role="status" id="endpoint-loading">"This request's endpoint is in the API's description, which has not been read yet."</p>
+                })}
+                {(!loading).then(|| builder_fields(e, draft, problems))}
+                {move || scope_warning.get().map(|(text, needed)| {
+                    let label = format!("Add {needed} to the scopes above");
+                    view! {
+                        <div class="banner warn-box" role="alert" id="scope-warning">
+                            <p>{text}</p>
+                            <button type="button" class="small" on:click=move |_| want_scope.set(Some(Scope::new(needed.as_str())))>
+                                {label}
+                            </button>
+                        </div>
+                    }
                 })}
                 {move || (!problems.with(Vec::is_empty)).then(|| view! {
                     <p class="banner error" role="alert" id="request-problems">"Not sent: fix the fields marked below each."</p>

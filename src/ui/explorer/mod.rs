@@ -3,6 +3,7 @@
 // history. The state and what can be done with it live in `Workbench`.
 
 mod builder;
+pub mod documents;
 mod endpoints;
 mod history;
 mod model;
@@ -33,7 +34,7 @@ pub fn Explorer(
     let sending = bench.sending();
     let navigate = StoredValue::new_local(use_navigate());
     // A picked endpoint gets its own address (a deep link to share or reload).
-    let on_pick = move |id: &'static str| {
+    let on_pick = move |id: &str| {
         let path = explore_path(&providers.selected.get_untracked(), id);
         let options = NavigateOptions {
             replace: true,
@@ -49,7 +50,7 @@ pub fn Explorer(
         <section class="card explorer" aria-labelledby="explorer-title">
             <h2 id="explorer-title"><span class="step">"3"</span>"Explore the API"</h2>
             <div class="explorer-grid">
-                <EndpointList endpoints=bench.endpoints draft=bench.draft api_base=api_base on_pick=on_pick/>
+                <EndpointList endpoints=bench.endpoints state=bench.catalog draft=bench.draft api_base=api_base on_pick=on_pick/>
                 <div class="builder-column">
                     <Builder bench=bench/>
                     {move || bench.sent.get().map(|s| view! { <Pager sent=s on_page=move |forward| bench.page(forward)/> })}

@@ -1,27 +1,35 @@
 // The explorer's decisions, as pure functions: the draft a provider starts with, the request a
 // draft describes, the scope it needs, and how a history entry is labelled.
 
-use crate::catalog::{build, build_custom, catalog, scope_for_method, Draft, Endpoint, Problem};
+use crate::catalog::{build, build_custom, scope_for_call, Draft, Endpoint, Problem};
 use crate::providers::Provider;
 use crate::url::HttpUrl;
 use crate::wire::HttpRequest;
 
-/// The first endpoint of the provider's catalog, or a custom request under its API base.
-pub fn default_draft(p: &Provider) -> Draft {
-    match p
-        .catalog
-        .map(catalog)
-        .and_then(|list| list.first().copied())
-    {
-        Some(first) => Draft::for_endpoint(&first),
-        None => Draft::custom(&p.api_base),
+/// The draft to show once the provider's endpoints are known: the endpoint a deep link names,
+/// else the draft this tab kept, else the first endpoint, else a custom request.
+pub fn settle(
+    kept: Option<Draft>,
+    linked: Option<&str>,
+    endpoints: &[Endpoint],
+    api_base: &str,
+) -> Draft {
+    let linked = linked.and_then(|id| endpoints.iter().find(|e| e.id == id));
+    match (kept, linked) {
+        (Some(d), Some(e)) if d.endpoint_id() == Some(e.id.as_str()) => d,
+        (_, Some(e)) => Draft::for_endpoint(e),
+        (Some(d), None) => d,
+        (None, None) => endpoints
+            .first()
+            .map(Draft::for_endpoint)
+            .unwrap_or_else(|| Draft::custom(api_base)),
     }
 }
 
 /// The catalog endpoint a draft is for, among `endpoints`.
 pub fn endpoint_of(draft: &Draft, endpoints: &[Endpoint]) -> Option<Endpoint> {
     let id = draft.endpoint_id()?;
-    endpoints.iter().find(|e| e.id == id).copied()
+    endpoints.iter().find(|e| e.id == id).cloned()
 }
 
 /// The request the draft describes, without credentials.
@@ -32,21 +40,30 @@ pub fn build_request(
 ) -> Result<HttpRequest, Vec<Problem>> {
     match endpoint {
         Some(e) if !d.is_custom() => build(e, d, &p.api_base),
+        None if !d.is_custom() => Err(vec![Problem {
+            field: "endpoint".into(),
+            message: "This endpoint is not in the API's description (not read yet, or it could not be read).".into(),
+        }]),
         _ => build_custom(d, &p.api_base, p.credential_header()),
     }
 }
 
-/// The scope the draft's call needs, if the provider has scopes.
-pub fn needed_scope(p: &Provider, d: &Draft, endpoint: Option<&Endpoint>) -> Option<&'static str> {
+/// The scope the draft's call needs, if the provider has scopes: the endpoint's, or for a
+/// custom request the one of the catalog endpoint its method and path match.
+pub fn needed_scope(
+    p: &Provider,
+    d: &Draft,
+    endpoint: Option<&Endpoint>,
+    endpoints: &[Endpoint],
+) -> Option<String> {
     match endpoint {
-        Some(e) if !d.is_custom() => e.scope,
+        Some(e) if !d.is_custom() => e.scope.clone(),
         _ => {
             let below = HttpUrl::parse(&d.url)
                 .ok()
                 .zip(HttpUrl::parse(&p.api_base).ok())
-                .and_then(|(u, b)| u.path_below(&b).map(str::to_string))
-                .unwrap_or_default();
-            scope_for_method(p.catalog, d.method, &below)
+                .and_then(|(u, b)| u.path_below(&b).map(str::to_string))?;
+            scope_for_call(endpoints, d.method, &below)
         }
     }
 }
@@ -64,6 +81,7 @@ pub fn history_label(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalog::builtin;
     use crate::config::AppConfig;
     use crate::providers::presets;
     use crate::wire::Method;
@@ -76,12 +94,27 @@ mod tests {
     }
 
     #[test]
-    fn a_provider_starts_on_its_first_endpoint_or_a_custom_request() {
+    fn a_provider_starts_on_the_linked_the_kept_or_the_first_endpoint() {
         let v2 = provider("sandbox-academy-v2");
-        assert_eq!(default_draft(&v2).endpoint_id(), Some("about"));
-        let mut none = v2.clone();
-        none.catalog = None;
-        let d = default_draft(&none);
+        let list = builtin(v2.catalog.unwrap());
+        assert_eq!(
+            settle(None, None, &list, &v2.api_base).endpoint_id(),
+            Some("about")
+        );
+        let kept = Draft::for_endpoint(&list[3]);
+        assert_eq!(
+            settle(Some(kept.clone()), None, &list, "").endpoint_id(),
+            Some(list[3].id.as_str())
+        );
+        assert_eq!(
+            settle(Some(kept), Some("genres.list"), &list, "").endpoint_id(),
+            Some("genres.list")
+        );
+        assert_eq!(
+            settle(None, Some("no.such"), &list, "").endpoint_id(),
+            Some("about")
+        );
+        let d = settle(None, None, &[], &v2.api_base);
         assert!(d.is_custom());
         assert_eq!(d.url, "http://127.0.0.1:8090/api/v2/");
     }
@@ -89,18 +122,32 @@ mod tests {
     #[test]
     fn the_scope_comes_from_the_endpoint_or_the_method_of_a_custom_call() {
         let v2 = provider("sandbox-academy-v2");
-        let endpoints = catalog(v2.catalog.unwrap());
+        let endpoints = builtin(v2.catalog.unwrap());
         let create =
             Draft::for_endpoint(endpoints.iter().find(|e| e.id == "movies.create").unwrap());
         let e = endpoint_of(&create, &endpoints);
-        assert_eq!(needed_scope(&v2, &create, e.as_ref()), Some("write"));
+        assert_eq!(
+            needed_scope(&v2, &create, e.as_ref(), &endpoints).as_deref(),
+            Some("write")
+        );
         let mut custom = Draft::custom(&v2.api_base);
         custom.method = Method::Delete;
         custom.url = format!("{}/movies/1", v2.api_base);
-        assert_eq!(needed_scope(&v2, &custom, None), Some("delete"));
+        assert_eq!(
+            needed_scope(&v2, &custom, None, &endpoints).as_deref(),
+            Some("delete")
+        );
         custom.url = format!("{}/info", v2.api_base);
         custom.method = Method::Get;
-        assert_eq!(needed_scope(&v2, &custom, None), None);
+        assert_eq!(
+            needed_scope(&v2, &custom, None, &endpoints).as_deref(),
+            Some("connect")
+        );
+        // An endpoint draft whose description is missing is not sent as something else.
+        assert_eq!(
+            build_request(&v2, &create, None).unwrap_err()[0].field,
+            "endpoint"
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@ use super::response::Sent;
 use crate::catalog::{next_page, previous_page, Paging};
 use leptos::prelude::*;
 
-fn style(paging: Paging) -> &'static str {
+fn style(paging: &Paging) -> &'static str {
     match paging {
         Paging::Page { .. } => "page-based",
         Paging::Offset { .. } => "offset-based",
@@ -16,6 +16,7 @@ fn style(paging: Paging) -> &'static str {
 #[component]
 pub fn Pager(sent: Sent, on_page: impl Fn(bool) + Copy + Send + Sync + 'static) -> impl IntoView {
     let paging = sent.endpoint.and_then(|e| e.paging)?;
+    let paging = &paging;
     let ok = matches!(&sent.outcome.result, Ok(r) if r.response.is_success());
     let has_next = ok && next_page(paging, &sent.values, &sent.outline).is_some();
     let has_prev = previous_page(paging, &sent.values).is_some();

@@ -44,7 +44,7 @@ pub struct Sent {
     pub outline: serde_json::Value,
     pub endpoint: Option<Endpoint>,
     pub values: BTreeMap<String, String>,
-    pub scope: Option<&'static str>,
+    pub scope: Option<String>,
 }
 
 /// The body as a JS string: the browser's own when it is large, else a copy of ours.
@@ -173,7 +173,7 @@ pub fn ResponseView(sent: Sent, granted: Vec<Scope>, now: f64) -> impl IntoView 
         Ok(reply) => reply,
     };
     let resp = reply.response;
-    let explanation = explain(&resp, scope, &granted, now / 1000.0);
+    let explanation = explain(&resp, scope.as_deref(), &granted, now / 1000.0);
     let ok = resp.is_success();
     let headers = resp
         .headers

@@ -2,22 +2,27 @@
 // sent and came back, the tab's history; and what the user can do with them (send, page,
 // copy as curl, reopen). Sending is an `Action`; the controller attaches the credential.
 
-use super::model::{build_request, default_draft, endpoint_of, needed_scope};
+use super::documents;
+use super::model::{build_request, endpoint_of, needed_scope, settle};
 use super::response::{parse_body, Sent};
-use crate::catalog::{catalog, missing_scope, next_page, previous_page, Draft, Endpoint, Problem};
+use crate::catalog::{missing_scope, next_page, previous_page, Draft, Endpoint, Problem};
 use crate::providers::Provider;
 use crate::session::{authorize_request, FlowStep, HistoryEntry};
-use crate::types::Scope;
+use crate::types::{ProviderId, Scope};
 use crate::ui::json_tree;
 use crate::ui::state::{Client, Providers};
 use crate::ui::widgets::copy_text;
 use crate::wire::{snippet, Lang};
 use leptos::prelude::*;
 
-type Request = (Provider, Draft, Option<Endpoint>);
+type Request = (Provider, Draft, Option<Endpoint>, Vec<Endpoint>);
 
-fn catalog_endpoint(p: &Provider, id: &str) -> Option<Endpoint> {
-    catalog(p.catalog?).into_iter().find(|e| e.id == id)
+/// Where the provider's API description stands.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CatalogState {
+    Ready,
+    Loading,
+    Failed(String),
 }
 
 #[derive(Clone, Copy)]
@@ -25,7 +30,10 @@ pub struct Workbench {
     client: Client,
     providers: Providers,
     pub provider: Memo<Option<Provider>>,
-    pub endpoints: Memo<Vec<Endpoint>>,
+    pub endpoints: RwSignal<Vec<Endpoint>>,
+    pub catalog: RwSignal<CatalogState>,
+    /// Set until the provider's endpoints are known: the draft shown is not yet kept.
+    settling: RwSignal<bool>,
     pub draft: RwSignal<Draft>,
     /// The catalog endpoint the draft is for (none for a custom request).
     pub endpoint: Memo<Option<Endpoint>>,
@@ -39,7 +47,7 @@ pub struct Workbench {
     /// The session's scopes, `None` when signed out.
     pub scopes: Memo<Option<Vec<Scope>>>,
     /// The warning, and the scope to add, when the session lacks the one the draft needs.
-    pub scope_warning: Memo<Option<(String, &'static str)>>,
+    pub scope_warning: Memo<Option<(String, String)>>,
     send: Action<Request, ()>,
 }
 
@@ -48,28 +56,8 @@ impl Workbench {
         let client = expect_context::<Client>();
         let providers = expect_context::<Providers>();
         let provider = Memo::new(move |_| providers.current());
-        let endpoints = Memo::new(move |_| {
-            provider
-                .get()
-                .and_then(|p| p.catalog)
-                .map(catalog)
-                .unwrap_or_default()
-        });
-        // The provider's draft kept in this tab, or its first endpoint; a deep link to another
-        // endpoint opens that one.
-        let first = provider.get_untracked().map(|p| {
-            let kept = client.ctl().store().draft(&p.id);
-            let linked = linked
-                .get_untracked()
-                .and_then(|id| catalog_endpoint(&p, &id));
-            match (kept, linked) {
-                (Some(d), Some(e)) if d.endpoint_id() == Some(e.id) => d,
-                (_, Some(e)) => Draft::for_endpoint(&e),
-                (Some(d), None) => d,
-                (None, None) => default_draft(&p),
-            }
-        });
-        let draft = RwSignal::new(first.unwrap_or_default());
+        let endpoints = RwSignal::new(Vec::new());
+        let draft = RwSignal::new(Draft::default());
         let scopes = Memo::new(move |_| {
             provider.with(|p| {
                 p.as_ref()
@@ -84,16 +72,18 @@ impl Workbench {
         let scope_warning = Memo::new(move |_| {
             let p = provider.get().filter(|p| !p.scopes.is_empty())?;
             let granted = scopes.get()?;
-            let needed = draft.with(|d| needed_scope(&p, d, endpoint.get().as_ref()));
-            missing_scope(needed, &granted).zip(needed)
+            let needed = draft.with(|d| {
+                endpoints.with(|list| needed_scope(&p, d, endpoint.get().as_ref(), list))
+            })?;
+            missing_scope(Some(&needed), &granted).map(|text| (text, needed))
         });
-        let send = Action::new_local(move |(p, d, e): &Request| {
-            let (p, d, e) = (p.clone(), d.clone(), *e);
+        let send = Action::new_local(move |(p, d, e, list): &Request| {
+            let (p, d, e, list) = (p.clone(), d.clone(), e.clone(), list.clone());
             async move {
                 let Ok(req) = build_request(&p, &d, e.as_ref()) else {
                     return;
                 };
-                let scope = needed_scope(&p, &d, e.as_ref());
+                let scope = needed_scope(&p, &d, e.as_ref(), &list);
                 let ctl = client.ctl();
                 let title = format!("{} {}", req.method, req.url);
                 let outcome = ctl.call(&p, req.clone(), FlowStep::Api, &title).await;
@@ -136,6 +126,8 @@ impl Workbench {
             providers,
             provider,
             endpoints,
+            catalog: RwSignal::new(CatalogState::Ready),
+            settling: RwSignal::new(true),
             draft,
             endpoint,
             sent,
@@ -152,6 +144,62 @@ impl Workbench {
         bench
     }
 
+    /// Shows `p`'s draft: at once when its endpoints are at hand, else the kept draft while its
+    /// description is fetched, then the one `settle` picks.
+    fn show(self, p: Provider, linked: Signal<Option<String>>) {
+        let kept = self.client.ctl().store().draft(&p.id);
+        let base = p.api_base.clone();
+        let ready = move |list: Vec<Endpoint>, kept: Option<Draft>| {
+            let d = settle(kept, linked.get_untracked().as_deref(), &list, &base);
+            self.endpoints.set(list);
+            self.catalog.set(CatalogState::Ready);
+            self.settling.set(false);
+            self.draft.set(d);
+        };
+        match documents::at_hand(&p) {
+            Some(Ok(list)) => ready(list, kept),
+            Some(Err(why)) => {
+                self.failed(why, kept, &p);
+            }
+            None => {
+                self.endpoints.set(Vec::new());
+                self.catalog.set(CatalogState::Loading);
+                self.settling.set(true);
+                if let Some(d) = &kept {
+                    self.draft.set(d.clone());
+                }
+                let p = p.clone();
+                leptos::task::spawn_local(async move {
+                    let result = documents::fetch(&p).await;
+                    if self.providers.selected.get_untracked() != p.id {
+                        return;
+                    }
+                    match result {
+                        Ok(list) => {
+                            let d =
+                                settle(kept, linked.get_untracked().as_deref(), &list, &p.api_base);
+                            self.endpoints.set(list);
+                            self.catalog.set(CatalogState::Ready);
+                            self.settling.set(false);
+                            self.draft.set(d);
+                        }
+                        Err(why) => self.failed(why, kept, &p),
+                    }
+                });
+            }
+        }
+    }
+
+    /// The description could not be had: said, the kept draft left as it is, or a custom
+    /// request to start from.
+    fn failed(self, why: String, kept: Option<Draft>, p: &Provider) {
+        self.endpoints.set(Vec::new());
+        self.catalog.set(CatalogState::Failed(why));
+        self.settling.set(false);
+        self.draft
+            .set(kept.unwrap_or_else(|| Draft::custom(&p.api_base)));
+    }
+
     /// Keeps the draft with the provider, the deep link and this tab's storage.
     fn follow(self, linked: Signal<Option<String>>) {
         let Workbench {
@@ -161,35 +209,36 @@ impl Workbench {
             draft,
             ..
         } = self;
-        Effect::watch(
-            move || providers.selected.get(),
-            move |_, _, _| {
-                let Some(p) = provider.get_untracked() else {
-                    return;
-                };
-                draft.set(
-                    client
-                        .ctl()
-                        .store()
-                        .draft(&p.id)
-                        .unwrap_or_else(|| default_draft(&p)),
-                );
+        // The provider shown, from the start and whenever it changes (a deep link selects its
+        // provider after the explorer is built).
+        Effect::new(move |shown: Option<Option<ProviderId>>| {
+            let id = providers.selected.get();
+            if shown.flatten().as_ref() != Some(&id) {
+                if let Some(p) = provider.get_untracked() {
+                    self.show(p, linked);
+                }
                 self.sent.set(None);
                 self.problems.set(Vec::new());
                 self.curl.set(None);
-            },
-            false,
-        );
+            }
+            Some(id)
+        });
         Effect::watch(
             move || linked.get(),
             move |id, _, _| {
                 let Some(p) = provider.get_untracked() else {
                     return;
                 };
-                let Some(e) = id.as_deref().and_then(|id| catalog_endpoint(&p, id)) else {
+                if p.catalog.is_none() {
+                    return;
+                }
+                let Some(e) = id.as_deref().and_then(|id| {
+                    self.endpoints
+                        .with_untracked(|list| list.iter().find(|e| e.id == id).cloned())
+                }) else {
                     return;
                 };
-                if draft.with_untracked(|d| d.endpoint_id() != Some(e.id)) {
+                if draft.with_untracked(|d| d.endpoint_id() != Some(e.id.as_str())) {
                     draft.set(Draft::for_endpoint(&e));
                 }
             },
@@ -200,8 +249,12 @@ impl Workbench {
         let target = Memo::new(move |_| draft.with(|d| d.target.clone()));
         Effect::watch(move || target.get(), move |_, _, _| sent.set(None), false);
         // Every keystroke of the draft is kept for this tab: it survives a sign-in round trip.
+        let settling = self.settling;
         Effect::new(move |_| {
             let d = draft.get();
+            if settling.get_untracked() {
+                return;
+            }
             if let Err(e) = client
                 .ctl()
                 .store()
@@ -225,7 +278,8 @@ impl Workbench {
         match build_request(&p, &d, e.as_ref()) {
             Ok(_) => {
                 self.problems.set(Vec::new());
-                self.send.dispatch_local((p, d, e));
+                let list = self.endpoints.get_untracked();
+                self.send.dispatch_local((p, d, e, list));
             }
             Err(list) => self.problems.set(list),
         }
@@ -271,9 +325,9 @@ impl Workbench {
             return;
         };
         let values = if forward {
-            next_page(paging, &s.values, &s.outline)
+            next_page(&paging, &s.values, &s.outline)
         } else {
-            previous_page(paging, &s.values)
+            previous_page(&paging, &s.values)
         };
         if let Some(values) = values {
             self.draft.update(|d| d.values = values);
