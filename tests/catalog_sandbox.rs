@@ -113,8 +113,8 @@ fn run_all(id: CatalogId, base: &str, credential: (&str, &str), sb: &mut Sandbox
                 draft.values.insert("id".into(), id.clone());
             }
         }
-        let req =
-            build(endpoint, &draft, base).unwrap_or_else(|p| panic!("{}: {p:?}", endpoint.id));
+        let req = build(endpoint, &draft, base, credential.0)
+            .unwrap_or_else(|p| panic!("{}: {p:?}", endpoint.id));
         let resp = send(sb, &req, credential);
         assert!(
             (200..300).contains(&resp.status),
@@ -168,6 +168,7 @@ fn academy_v2_examples_are_accepted_with_the_scopes_they_declare() {
         &invalidate,
         &Draft::for_endpoint(&invalidate),
         &format!("{BASE}/api/v2"),
+        "authorization",
     )
     .unwrap();
     assert_eq!(

@@ -144,7 +144,7 @@ proptest! {
         values.insert("q".to_string(), page.clone());
         for endpoint in academy_v2() {
             let draft = Draft { target: Target::Endpoint(endpoint.id.to_string()), values: values.clone(), body: body.clone(), ..Draft::default() };
-            if let Ok(req) = build(&endpoint, &draft, "http://h/api/v2") {
+            if let Ok(req) = build(&endpoint, &draft, "http://h/api/v2", "authorization") {
                 prop_assert!(HttpUrl::parse(&req.url).is_ok(), "built URLs are valid: {}", req.url);
             }
         }
@@ -182,7 +182,7 @@ proptest! {
                 let _ = propose(&api, None);
                 for e in &api.endpoints {
                     let d = Draft::for_endpoint(e);
-                    let _ = build(e, &d, "http://h/api");
+                    let _ = build(e, &d, "http://h/api", "x-api-key");
                     if let Some(schema) = &e.body_schema {
                         let _ = check(schema, &value, 8);
                         let _ = example_of(schema, 0);

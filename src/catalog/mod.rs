@@ -269,11 +269,13 @@ pub fn json_problem(body: &str) -> Option<(usize, usize, String)> {
         })
 }
 
-/// Builds the request for a catalog endpoint (credentials are attached later, by the client).
+/// Builds the request for a catalog endpoint (credentials are attached later, by the client,
+/// in `credential_header`, which a header parameter may not set).
 pub fn build(
     endpoint: &Endpoint,
     draft: &Draft,
     api_base: &str,
+    credential_header: &str,
 ) -> Result<HttpRequest, Vec<Problem>> {
     let mut problems = Vec::new();
     let path = match fill_path(&endpoint.path, &draft.values) {
@@ -307,10 +309,12 @@ pub fn build(
                 query.append_pair(&param.name, value);
                 has_query = true;
             }
-            In::Header if reserved_header(&param.name, "authorization") => problems.push(problem(
-                &param.name,
-                "this header is set by Handshake or the browser",
-            )),
+            In::Header if reserved_header(&param.name, credential_header) => {
+                problems.push(problem(
+                    &param.name,
+                    "this header is set by Handshake or the browser",
+                ))
+            }
             In::Header if is_header_name(&param.name) && is_header_value(value) => {
                 headers.push((param.name.as_str(), value));
             }
@@ -673,11 +677,23 @@ mod tests {
         let mut d = Draft::for_endpoint(&endpoint("movies.list"));
         d.values.insert("page".into(), "2".into());
         d.values.insert("orderBy".into(), "name".into());
-        let req = build(&endpoint("movies.list"), &d, "http://h/api/v2").unwrap();
+        let req = build(
+            &endpoint("movies.list"),
+            &d,
+            "http://h/api/v2",
+            "authorization",
+        )
+        .unwrap();
         assert_eq!(req.url, "http://h/api/v2/movies?page=2&orderBy=name");
         assert_eq!(req.body, None);
         let create = Draft::for_endpoint(&endpoint("movies.create"));
-        let req = build(&endpoint("movies.create"), &create, "http://h/api/v2/").unwrap();
+        let req = build(
+            &endpoint("movies.create"),
+            &create,
+            "http://h/api/v2/",
+            "authorization",
+        )
+        .unwrap();
         assert_eq!(
             (req.method.as_str(), req.url.as_str()),
             ("POST", "http://h/api/v2/movies")
@@ -686,12 +702,37 @@ mod tests {
     }
 
     #[test]
+    fn a_header_parameter_is_sent_unless_it_would_carry_a_credential() {
+        let mut e = endpoint("about");
+        let header = |name: &str| Param {
+            name: name.into(),
+            location: In::Header,
+            kind: Kind::Text,
+            required: false,
+            help: String::new(),
+            example: String::new(),
+        };
+        e.params = vec![header("X-Trace")];
+        let mut d = Draft::for_endpoint(&e);
+        d.values.insert("X-Trace".into(), "t1".into());
+        let req = build(&e, &d, "http://h", "x-api-key").unwrap();
+        assert_eq!(req.header_value("x-trace"), Some("t1"));
+        for name in ["X-Api-Key", "Authorization", "Cookie", "Host"] {
+            e.params = vec![header(name)];
+            let mut d = Draft::for_endpoint(&e);
+            d.values.insert(name.into(), "mine".into());
+            let refused = build(&e, &d, "http://h", "x-api-key").unwrap_err();
+            assert_eq!(refused[0].field, name);
+        }
+    }
+
+    #[test]
     fn build_reports_every_problem_with_its_field() {
         let mut d = Draft::for_endpoint(&endpoint("movies.list"));
         d.values.insert("page".into(), "0".into());
         d.values.insert("order".into(), "sideways".into());
         d.values.insert("since".into(), "yesterday".into());
-        let fields: Vec<String> = build(&endpoint("movies.list"), &d, "http://h")
+        let fields: Vec<String> = build(&endpoint("movies.list"), &d, "http://h", "authorization")
             .unwrap_err()
             .into_iter()
             .map(|p| p.field)
@@ -699,7 +740,7 @@ mod tests {
         assert_eq!(fields, ["page", "since", "order"]);
         let mut d = Draft::for_endpoint(&endpoint("movies.create"));
         d.body = "{\n  \"name\": \"x\",\n  oops\n}".into();
-        let e = build(&endpoint("movies.create"), &d, "http://h").unwrap_err();
+        let e = build(&endpoint("movies.create"), &d, "http://h", "authorization").unwrap_err();
         assert_eq!(e[0].field, "body");
         assert!(
             e[0].message.contains("line 3, column 3"),

@@ -975,7 +975,7 @@ mod tests {
         );
         let mut draft = Draft::for_endpoint(create);
         draft.body = r#"{"desc": "no name"}"#.into();
-        let problems = build(create, &draft, "http://h").unwrap_err();
+        let problems = build(create, &draft, "http://h", "authorization").unwrap_err();
         assert!(
             problems[0].message.contains("$: name is required"),
             "{problems:?}"

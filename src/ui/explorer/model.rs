@@ -39,7 +39,7 @@ pub fn build_request(
     endpoint: Option<&Endpoint>,
 ) -> Result<HttpRequest, Vec<Problem>> {
     match endpoint {
-        Some(e) if !d.is_custom() => build(e, d, &p.api_base),
+        Some(e) if !d.is_custom() => build(e, d, &p.api_base, p.credential_header()),
         None if !d.is_custom() => Err(vec![Problem {
             field: "endpoint".into(),
             message: "This endpoint is not in the API's description (not read yet, or it could not be read).".into(),
