@@ -41,45 +41,13 @@ function sizes(files) {
   return { raw, gzip, brotli };
 }
 
-/** The Academy v2 API as OpenAPI 3, for Swagger UI (the same endpoints as our catalog). */
+/** The Academy v2 API as Handshake's explorer reads it (public/openapi/academy-v2.json): the
+ * peers serve the same document. */
 function academyOpenApi() {
-  const movie = { type: 'object', example: { name: 'Iron Man', directorId: 'f841a38b77be', releaseDate: '2008', length: 126 } };
-  const op = (summary, tag, params = [], body) => ({
-    summary, tags: [tag], security: [{ oauth: [] }],
-    parameters: params.map(([name, where]) => ({ name, in: where, required: where === 'path', schema: { type: 'string' } })),
-    ...(body ? { requestBody: { content: { 'application/json': { schema: movie } } } } : {}),
-    responses: { 200: { description: 'OK' }, 401: { description: 'Not Authorized' }, 403: { description: 'Missing Scope' } },
-  });
-  const paths = {
-    '/about': { get: op('About the account', 'Account') },
-    '/movies': { get: op('List movies', 'Movies', [['page', 'query'], ['since', 'query'], ['order', 'query'], ['orderBy', 'query']]), post: op('Create a movie', 'Movies', [], true) },
-    '/movies/{id}': { get: op('Get a movie', 'Movies', [['id', 'path']]), put: op('Replace a movie', 'Movies', [['id', 'path']], true), patch: op('Update a movie', 'Movies', [['id', 'path']], true), delete: op('Delete a movie', 'Movies', [['id', 'path']]) },
-    '/people': { get: op('Search people', 'People', [['q', 'query'], ['offset', 'query'], ['limit', 'query']]) },
-    '/organizations': { get: op('List organizations', 'Organizations', [['page', 'query']]) },
-    '/genres': { get: op('List genres', 'Genres', [['page', 'query']]) },
-    '/awards/{movieId}': { get: op('Awards of a movie', 'Awards', [['movieId', 'path']]) },
-    '/webhooks': { post: op('Attach the webhook', 'Webhooks', [], true) },
-    '/webhooks/{id}': { delete: op('Detach the webhook', 'Webhooks', [['id', 'path']]) },
-    '/files': { get: op('List files', 'Files') },
-    '/files/{id}/export': { get: op('Export a file', 'Files', [['id', 'path']]) },
-    '/files/import': { post: op('Import a file', 'Files', [], true) },
-    '/custom-fields': { get: op('Custom fields', 'Custom fields') },
-    '/info': { get: op('Who is connected', 'OAuth') },
-    '/invalidate': { get: op('Invalidate the token', 'OAuth') },
-  };
-  const operations = Object.values(paths).reduce((n, p) => n + Object.keys(p).length, 0);
-  return {
-    operations,
-    spec: {
-      openapi: '3.0.3',
-      info: { title: 'Make App Academy API v2', version: '1.0.0' },
-      servers: [{ url: 'https://app-academy.make.com/api/v2' }],
-      components: { securitySchemes: { oauth: { type: 'oauth2', flows: { authorizationCode: {
-        authorizationUrl: 'https://app-academy.make.com/api/v2/authorize', tokenUrl: 'https://app-academy.make.com/api/v2/token',
-        scopes: { connect: 'connect', read: 'read', write: 'write', delete: 'delete' } } } } } },
-      paths,
-    },
-  };
+  const spec = JSON.parse(readFileSync(join(ROOT, 'public', 'openapi', 'academy-v2.json'), 'utf8'));
+  const methods = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'];
+  const operations = Object.values(spec.paths).reduce((n, item) => n + Object.keys(item).filter((m) => methods.includes(m)).length, 0);
+  return { operations, spec };
 }
 
 /** A directory serving Swagger UI (from npm) with the Academy v2 description. */
@@ -123,6 +91,8 @@ function handshakeFiles() {
     first: all.filter((f) => !f.startsWith('handshake-local')).map((f) => join(DIST, f)),
     // The in-browser Sandbox's module, fetched only when an "In this browser" provider is used.
     lazy: all.filter((f) => f.startsWith('handshake-local')).map((f) => join(DIST, f)),
+    // The selected provider's OpenAPI document, fetched when its explorer is first shown.
+    document: [join(DIST, 'openapi', 'academy-v2.json')],
   };
 }
 
@@ -132,16 +102,28 @@ async function bytesOnTheWire(swagger, rapidoc) {
   const sw = sizes(swagger.files);
   const rd = sizes(rapidoc.files);
   return {
-    handshake: hs, swagger: sw, rapidoc: rd, in_browser_sandbox: sizes(files.lazy),
+    handshake: hs, swagger: sw, rapidoc: rd, in_browser_sandbox: sizes(files.lazy), document: sizes(files.document),
+    floor: floorSizes(),
     ratio_gzip: hs.gzip / sw.gzip, ratio_brotli: hs.brotli / sw.brotli, ratio_gzip_rapidoc: hs.gzip / rd.gzip,
   };
+}
+
+/** The floor (bench/floor, built by run.sh like the app): the brief's packages in a two-route
+ * app with one fetch, wasm-bindgen then wasm-opt -Oz. */
+function floorSizes() {
+  const dir = join(ROOT, 'target', 'floor', 'dist');
+  try {
+    return sizes(['handshake-floor_bg.wasm', 'handshake-floor.js'].map((f) => join(dir, f)));
+  } catch {
+    return null;
+  }
 }
 
 /** Cold start: fresh context, cache disabled, ms from navigation start to "ready". */
 async function coldStart(browser, swagger, rapidoc, rig) {
   const swaggerServer = await startStaticServer({ dir: swagger.dir, prefix: '/' });
   const rapidocServer = await startStaticServer({ dir: rapidoc.dir, prefix: '/' });
-  const results = { handshake: [], swagger: [], rapidoc: [] };
+  const results = { handshake: [], swagger: [], rapidoc: [], listed: [] };
   const once = async (which) => {
     const context = await browser.newContext();
     const page = await context.newPage();
@@ -149,9 +131,19 @@ async function coldStart(browser, swagger, rapidoc, rig) {
     await cdp.send('Network.enable');
     await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
     if (which === 'handshake') {
+      // Also when the explorer lists the endpoints (its OpenAPI document fetched and read).
+      await page.addInitScript(() => {
+        new MutationObserver((_, obs) => {
+          if (document.querySelector('[data-endpoint]')) {
+            window.__listed = performance.now();
+            obs.disconnect();
+          }
+        }).observe(document, { childList: true, subtree: true });
+      });
       await page.goto(rig.app.url);
-      await page.waitForFunction(() => performance.getEntriesByName('handshake-ready').length > 0, null, { timeout: 30_000 });
+      await page.waitForFunction(() => performance.getEntriesByName('handshake-ready').length > 0 && window.__listed !== undefined, null, { timeout: 30_000 });
       results.handshake.push(await page.evaluate(() => performance.getEntriesByName('handshake-ready')[0].startTime));
+      results.listed.push(await page.evaluate(() => window.__listed));
     } else if (which === 'rapidoc') {
       // Ready: the description parsed (its spec-loaded event) and the next frame drawn.
       await page.addInitScript(() => {
@@ -180,6 +172,7 @@ async function coldStart(browser, swagger, rapidoc, rig) {
   const sides = ['handshake', 'swagger', 'rapidoc'];
   for (const side of sides) await once(side);
   for (const side of sides) results[side].length = 0;
+  results.listed.length = 0;
   for (let i = 0; i < RUNS; i++) {
     for (const side of sides) await once(side);
   }
@@ -189,7 +182,9 @@ async function coldStart(browser, swagger, rapidoc, rig) {
   const hs = summary(results.handshake);
   const sw = summary(results.swagger);
   const rd = summary(results.rapidoc);
-  return { handshake: hs, swagger: sw, rapidoc: rd, ratio_median: hs.median_ms / sw.median_ms, ratio_median_rapidoc: hs.median_ms / rd.median_ms };
+  const listed = summary(results.listed);
+  return { handshake: hs, listed, swagger: sw, rapidoc: rd, ratio_median: hs.median_ms / sw.median_ms, ratio_median_rapidoc: hs.median_ms / rd.median_ms,
+    ratio_listed: listed.median_ms / sw.median_ms, ratio_listed_rapidoc: listed.median_ms / rd.median_ms };
 }
 
 /** A JSON array of movie-like records, about `bytes` long. */
@@ -404,12 +399,15 @@ if (only === 'all') {
     `| First load, brotli -q 11 | ${kb(b.handshake.brotli)} | ${kb(b.swagger.brotli)} | ${kb(b.rapidoc.brotli)} | ${b.ratio_brotli.toFixed(2)} | ${(b.handshake.brotli / b.rapidoc.brotli).toFixed(2)} | |`,
     `| First load, raw | ${kb(b.handshake.raw)} | ${kb(b.swagger.raw)} | ${kb(b.rapidoc.raw)} | ${(b.handshake.raw / b.swagger.raw).toFixed(2)} | ${(b.handshake.raw / b.rapidoc.raw).toFixed(2)} | |`,
     `| In-browser Sandbox module, on first use, gzip -9 | ${kb(b.in_browser_sandbox.gzip)} | | | | | not in the first load |`,
+    `| Academy v2 OpenAPI document, when its explorer is shown, gzip -9 | ${kb(b.document.gzip)} | (in the first load) | (in the first load) | | | not in the first load |`,
+    ...(b.floor ? [`| Floor: leptos + leptos_router + gloo-net + serde_json, two routes and a fetch (bench/floor), gzip -9 | ${kb(b.floor.gzip)} | | | ${(b.floor.gzip / b.swagger.gzip).toFixed(2)} | ${(b.floor.gzip / b.rapidoc.gzip).toFixed(2)} | what any app on these packages starts from |`] : []),
     `| Cold start, median of ${c.handshake.runs} | ${ms(c.handshake.median_ms)} | ${ms(c.swagger.median_ms)} | ${ms(c.rapidoc.median_ms)} | ${c.ratio_median.toFixed(2)} | ${c.ratio_median_rapidoc.toFixed(2)} | ≤ 0.33 of Swagger UI |`,
     `| Cold start, p90 | ${ms(c.handshake.p90_ms)} | ${ms(c.swagger.p90_ms)} | ${ms(c.rapidoc.p90_ms)} | | | |`,
+    `| Cold start to the endpoint list, median | ${ms(c.listed.median_ms)} | (above) | (above) | ${c.ratio_listed.toFixed(2)} | ${c.ratio_listed_rapidoc.toFixed(2)} | |`,
     '',
     '| Answer | Arrival → tree | Arrival → main thread free | Longest task | JSON.parse alone | × JSON.parse | Target |',
     '|---|---:|---:|---:|---:|---:|---|',
-    ...results.big_responses.map((r) => `| ${r.size} | ${ms(r.to_tree_ms)} | ${ms(r.to_idle_ms)} | ${ms(r.longest_task_ms)} | ${ms(r.json_parse_ms)} | ${r.ratio_to_json_parse.toFixed(1)} | ${r.size === '10 MB' ? 'no task > 200 ms' : r.size === '1 MB' ? '≤ 3×' : ''} |`),
+    ...results.big_responses.map((r) => `| ${r.size} | ${ms(r.to_tree_ms)} | ${ms(r.to_idle_ms)} | ${ms(r.longest_task_ms)} | ${ms(r.json_parse_ms)} | ${r.ratio_to_json_parse.toFixed(1)} | ${r.size === '10 MB' ? 'no task > 200 ms' : r.size === '1 MB' ? `≤ JSON.parse + 33 ms (${ms(r.json_parse_ms + 33)})` : ''} |`),
     '',
   );
 }

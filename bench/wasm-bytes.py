@@ -36,7 +36,7 @@ def sections(data):
     while i < len(data):
         kind = data[i]
         size, j = leb(data, i + 1)
-        yield kind, data[j:j + size]
+        yield kind, data[j:j + size], j
         i = j + size
 
 
@@ -56,9 +56,9 @@ def read(path):
     imported = 0
     bodies = []
     names = {}
-    data_bytes = 0
+    data_bytes = data_gzip = 0
     custom = 0
-    for kind, body in sections(data):
+    for kind, body, offset in sections(data):
         if kind == 2:  # imports: functions among them take the first indexes
             count, i = leb(body, 0)
             for _ in range(count):
@@ -86,13 +86,15 @@ def read(path):
                 elif k == 3:
                     i += 2
         elif kind == 10:
+            base = offset
             count, i = leb(body, 0)
             for _ in range(count):
                 size, j = leb(body, i)
-                bodies.append(j - i + size)
+                bodies.append((base + j, size))
                 i = j + size
         elif kind == 11:
             data_bytes = len(body)
+            data_gzip = len(gzip.compress(body, 9))
         elif kind == 0:
             n, i = leb(body, 0)
             name = body[i:i + n].decode()
@@ -111,7 +113,7 @@ def read(path):
                     i = j + size
             else:
                 custom += len(body)
-    return data, imported, bodies, names, data_bytes
+    return data, imported, bodies, names, (data_bytes, data_gzip)
 
 
 HASH = re.compile(r'::h[0-9a-f]{16}$')
@@ -120,6 +122,11 @@ HASH = re.compile(r'::h[0-9a-f]{16}$')
 def owner(name, depth):
     """The crate (or the app's module, `depth` segments deep) a function belongs to."""
     name = HASH.sub('', name)
+    name = re.sub(r'\[[0-9a-f]{16}\]', '', name)
+    # `<F as leptos_router::…::ChooseView>::choose`: a generic receiver belongs to its trait's crate.
+    generic = re.match(r'^<([A-Z][A-Za-z0-9_]*) as ([a-z_][a-z0-9_]*)::', name)
+    if generic:
+        return generic.group(2)
     # `<T as Trait>::f` and `<T>::f` belong to T's crate; closures to their function's.
     while name.startswith('<'):
         name = name[1:]
@@ -139,23 +146,29 @@ def owner(name, depth):
 
 def main():
     path = sys.argv[1] if len(sys.argv) > 1 else named_module()
-    data, imported, bodies, names, data_bytes = read(path)
-    code = sum(bodies)
+    data, imported, bodies, names, (data_bytes, data_gzip) = read(path)
+    spans = bodies
+    code = sum(size for _, size in spans)
     by_crate = defaultdict(int)
     by_module = defaultdict(int)
-    for i, size in enumerate(bodies):
+    packed = defaultdict(bytearray)
+    for i, (start, size) in enumerate(spans):
         name = names.get(imported + i, '?')
-        by_crate[owner(name, 1)] += size
+        crate = owner(name, 1)
+        by_crate[crate] += size
+        packed[crate] += data[start:start + size]
         if name.startswith('handshake::') or '<handshake::' in name:
             by_module[owner(name.replace('<', ''), 3)] += size
-    derive = sum(size for i, size in enumerate(bodies)
+    squeezed = {crate: len(gzip.compress(bytes(b), 9)) for crate, b in packed.items()}
+    derive = sum(size for i, (_, size) in enumerate(spans)
                  if 'handshake' in names.get(imported + i, '') and 'serde' in names.get(imported + i, ''))
     print(f'named module: {len(data):,} bytes ({len(gzip.compress(data, 9)):,} gzip); '
-          f'code {code:,} bytes in {len(bodies):,} functions; data {data_bytes:,} bytes')
+          f'code {code:,} bytes in {len(bodies):,} functions ({len(gzip.compress(b"".join(data[a:a + n] for a, n in spans), 9)):,} gzip); '
+          f'data (text, tables) {data_bytes:,} bytes ({data_gzip:,} gzip)')
     print('\nCode by crate (bytes of function bodies; a generic belongs to the crate that defines it)')
-    print(f'{"crate":<44}{"bytes":>10}{"share":>8}')
+    print(f'{"crate":<44}{"bytes":>10}{"share":>8}{"gzip alone":>12}')
     for crate, size in sorted(by_crate.items(), key=lambda kv: -kv[1])[:25]:
-        print(f'{crate:<44}{size:>10,}{size / code:>8.1%}')
+        print(f'{crate:<44}{size:>10,}{size / code:>8.1%}{squeezed[crate]:>12,}')
     print(f'\nserde code for the app\'s own types (derived Serialize/Deserialize and their visitors): '
           f'{derive:,} bytes ({derive / code:.1%})')
     print('\nThe app (handshake) by module')

@@ -10,10 +10,43 @@ use crate::session::keys;
 use crate::types::ProviderId;
 use std::cell::RefCell;
 use std::collections::HashMap;
+use wasm_bindgen::JsCast;
 
 thread_local! {
     /// Built-in documents already read, by path.
     static READ: RefCell<HashMap<&'static str, Vec<Endpoint>>> = RefCell::new(HashMap::new());
+    /// Requests started before the page was drawn (`prefetch`), by path.
+    static STARTED: RefCell<HashMap<&'static str, js_sys::Promise>> = RefCell::new(HashMap::new());
+}
+
+/// Starts fetching the provider's built-in document at once, so that it travels while the
+/// page is first drawn (the explorer's own request would start only after).
+pub fn prefetch(p: &Provider) {
+    let Some(path) = p.catalog.and_then(CatalogId::document) else {
+        return;
+    };
+    if READ.with(|read| read.borrow().contains_key(path)) {
+        return;
+    }
+    if let Some(window) = web_sys::window() {
+        let promise = window.fetch_with_str(path);
+        STARTED.with(|started| started.borrow_mut().insert(path, promise));
+    }
+}
+
+/// The status and text of a prefetched document, `None` when none was started or it failed.
+async fn prefetched(path: &'static str) -> Option<(u16, String)> {
+    let promise = STARTED.with(|started| started.borrow_mut().remove(path))?;
+    let answer: web_sys::Response = wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let text = wasm_bindgen_futures::JsFuture::from(answer.text().ok()?)
+        .await
+        .ok()?
+        .as_string()?;
+    Some((answer.status(), text))
 }
 
 /// The provider's endpoints when they can be had without waiting: none for a provider without
@@ -44,7 +77,11 @@ pub async fn fetch(p: &Provider) -> Result<Vec<Endpoint>, String> {
         return at_hand(p).unwrap_or_else(|| Ok(Vec::new()));
     };
     let fallback = "Custom requests still work meanwhile.";
-    match get_answer(path, &[("Accept", "application/json")], 15).await {
+    let answer = match prefetched(path).await {
+        Some(answer) => Some(answer),
+        None => get_answer(path, &[("Accept", "application/json")], 15).await,
+    };
+    match answer {
         Some((200, text)) => {
             let list = endpoints(&text).map_err(|e| format!("{path} cannot be read. {e}"))?;
             READ.with(|read| read.borrow_mut().insert(path, list.clone()));
