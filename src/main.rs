@@ -12,6 +12,7 @@ fn main() {
         let boot = boot::load().await;
         routes::normalize_address(&boot.router_base());
         handshake::http::inpage::set_page(&boot.page_base, &boot.default_redirect_uri());
+        handshake::ui::preload(&boot).await;
         leptos::mount::mount_to_body(move || leptos::view! { <App boot=boot/> });
         boot::mark_ready();
     });

@@ -37,6 +37,15 @@ use state::{
 };
 use std::time::Duration;
 
+/// Before the first draw: the selected provider's API description, when it comes within a
+/// fraction of a second (one request to this page's own host).
+pub async fn preload(boot: &Boot) {
+    let (providers, selected) = Providers::load(boot);
+    if let Some(p) = providers.iter().find(|p| p.id == selected) {
+        explorer::documents::preload(p, 300).await;
+    }
+}
+
 #[component]
 pub fn App(boot: Boot) -> impl IntoView {
     widgets::Theme::saved().apply();

@@ -34,6 +34,24 @@ pub fn prefetch(p: &Provider) {
     }
 }
 
+/// Reads the provider's built-in document before the page is first drawn, waiting at most
+/// `ms`: when it comes in time, the first draw lists its endpoints; when not, the explorer
+/// shows them when it comes.
+pub async fn preload(p: &Provider, ms: i32) {
+    use futures::FutureExt;
+    if p.catalog.and_then(CatalogId::document).is_none() {
+        return;
+    }
+    prefetch(p);
+    let read = fetch(p).fuse();
+    let late = crate::platform::sleep_ms(ms).fuse();
+    futures::pin_mut!(read, late);
+    futures::select! {
+        _ = read => {},
+        _ = late => {},
+    }
+}
+
 /// The status and text of a prefetched document, `None` when none was started or it failed.
 async fn prefetched(path: &'static str) -> Option<(u16, String)> {
     let promise = STARTED.with(|started| started.borrow_mut().remove(path))?;

@@ -140,7 +140,15 @@ impl Workbench {
             lang: RwSignal::new(Lang::Curl),
             curl: RwSignal::new(None),
         };
-        bench.follow(linked);
+        // Drawn with the page when the description is already read (preloaded before the
+        // first draw); else the effect below fetches it.
+        let first = provider
+            .get_untracked()
+            .filter(|p| documents::at_hand(p).is_some());
+        if let Some(p) = &first {
+            bench.show(p.clone(), linked);
+        }
+        bench.follow(linked, first.map(|p| p.id));
         bench
     }
 
@@ -201,7 +209,7 @@ impl Workbench {
     }
 
     /// Keeps the draft with the provider, the deep link and this tab's storage.
-    fn follow(self, linked: Signal<Option<String>>) {
+    fn follow(self, linked: Signal<Option<String>>, shown: Option<ProviderId>) {
         let Workbench {
             client,
             providers,
@@ -211,9 +219,10 @@ impl Workbench {
         } = self;
         // The provider shown, from the start and whenever it changes (a deep link selects its
         // provider after the explorer is built).
-        Effect::new(move |shown: Option<Option<ProviderId>>| {
+        Effect::new(move |before: Option<Option<ProviderId>>| {
             let id = providers.selected.get();
-            if shown.flatten().as_ref() != Some(&id) {
+            let before = before.unwrap_or_else(|| shown.clone());
+            if before.as_ref() != Some(&id) {
                 if let Some(p) = provider.get_untracked() {
                     self.show(p, linked);
                 }
