@@ -183,15 +183,29 @@ pub fn ResponseView(sent: Sent, granted: Vec<Scope>, now: f64) -> impl IntoView 
     let size = resp.size;
     let raw = RwSignal::new(parsed.is_none());
     let show_all = RwSignal::new(false);
-    // Raw shows JSON indented (as received is one long line), up to a size worth the time.
-    let text = SendWrapper::new(match &parsed {
-        Some(p) if size <= PRETTY_LIMIT => {
-            js_sys::JSON::stringify_with_replacer_and_space(&p.0, &JsValue::NULL, &JsValue::from(2))
-                .map(JsValue::from)
-                .unwrap_or_else(|_| body_js(&resp.body, reply.large.as_ref()))
-        }
-        _ => body_js(&resp.body, reply.large.as_ref()),
-    });
+    // Raw shows JSON indented (as received is one long line), up to a size worth the time;
+    // indented only when Raw is first shown, not on the way to the tree.
+    let body = SendWrapper::new(body_js(&resp.body, reply.large.as_ref()));
+    let indent = SendWrapper::new(
+        parsed
+            .as_ref()
+            .filter(|_| size <= PRETTY_LIMIT)
+            .map(|p| p.0.clone()),
+    );
+    let text = move || -> JsValue {
+        indent
+            .as_ref()
+            .and_then(|value| {
+                js_sys::JSON::stringify_with_replacer_and_space(
+                    value,
+                    &JsValue::NULL,
+                    &JsValue::from(2),
+                )
+                .ok()
+            })
+            .map(JsValue::from)
+            .unwrap_or_else(|| (*body).clone())
+    };
     let tree = parsed.map(|p| p.0);
     let has_tree = tree.is_some();
     view! {
@@ -219,7 +233,7 @@ pub fn ResponseView(sent: Sent, granted: Vec<Scope>, now: f64) -> impl IntoView 
                 (false, Some(value)) => view! { <div class="tree-box" id="response-tree"><JsonTree value=value/></div> }.into_any(),
                 _ => view! {
                     <pre class="body" tabindex="0" id="response-raw">{
-                        let text = text.clone();
+                        let text = SendWrapper::new(text());
                         move || raw_text(&text, show_all.get())
                     }</pre>
                     {(size > RAW_PREVIEW).then(|| view! {
