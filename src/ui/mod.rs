@@ -50,9 +50,6 @@ pub async fn preload(boot: &Boot) {
 pub fn App(boot: Boot) -> impl IntoView {
     widgets::Theme::saved().apply();
     let (providers, selected) = Providers::load(&boot);
-    if let Some(p) = providers.iter().find(|p| p.id == selected) {
-        explorer::documents::prefetch(p);
-    }
     let routing = Routing::new(boot.config.clone(), None).with_providers(&providers);
     let ctl = Controller::new(
         session_storage(),

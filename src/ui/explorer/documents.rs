@@ -1,6 +1,7 @@
-// The explorer's OpenAPI documents. A built-in one ships next to index.html and is fetched the
-// first time a provider that uses it is shown (it is not part of the first load); an imported
-// one is kept in this browser under its provider.
+// The explorer's OpenAPI documents. A built-in one ships next to index.html (not compiled into
+// the app): the selected provider's is requested during start-up, another the first time its
+// provider is shown, one request each. An imported one is kept in this browser under its
+// provider.
 
 use crate::catalog::{endpoints, Endpoint};
 use crate::http::fetch::get_answer;
@@ -8,63 +9,18 @@ use crate::platform::{local_storage, KeyValue};
 use crate::providers::{CatalogId, Provider};
 use crate::session::keys;
 use crate::types::ProviderId;
+use futures::future::{LocalBoxFuture, Shared};
+use futures::FutureExt;
 use std::cell::RefCell;
 use std::collections::HashMap;
-use wasm_bindgen::JsCast;
+
+type Loading = Shared<LocalBoxFuture<'static, Result<Vec<Endpoint>, String>>>;
 
 thread_local! {
     /// Built-in documents already read, by path.
     static READ: RefCell<HashMap<&'static str, Vec<Endpoint>>> = RefCell::new(HashMap::new());
-    /// Requests started before the page was drawn (`prefetch`), by path.
-    static STARTED: RefCell<HashMap<&'static str, js_sys::Promise>> = RefCell::new(HashMap::new());
-}
-
-/// Starts fetching the provider's built-in document at once, so that it travels while the
-/// page is first drawn (the explorer's own request would start only after).
-pub fn prefetch(p: &Provider) {
-    let Some(path) = p.catalog.and_then(CatalogId::document) else {
-        return;
-    };
-    if READ.with(|read| read.borrow().contains_key(path)) {
-        return;
-    }
-    if let Some(window) = web_sys::window() {
-        let promise = window.fetch_with_str(path);
-        STARTED.with(|started| started.borrow_mut().insert(path, promise));
-    }
-}
-
-/// Reads the provider's built-in document before the page is first drawn, waiting at most
-/// `ms`: when it comes in time, the first draw lists its endpoints; when not, the explorer
-/// shows them when it comes.
-pub async fn preload(p: &Provider, ms: i32) {
-    use futures::FutureExt;
-    if p.catalog.and_then(CatalogId::document).is_none() {
-        return;
-    }
-    prefetch(p);
-    let read = fetch(p).fuse();
-    let late = crate::platform::sleep_ms(ms).fuse();
-    futures::pin_mut!(read, late);
-    futures::select! {
-        _ = read => {},
-        _ = late => {},
-    }
-}
-
-/// The status and text of a prefetched document, `None` when none was started or it failed.
-async fn prefetched(path: &'static str) -> Option<(u16, String)> {
-    let promise = STARTED.with(|started| started.borrow_mut().remove(path))?;
-    let answer: web_sys::Response = wasm_bindgen_futures::JsFuture::from(promise)
-        .await
-        .ok()?
-        .dyn_into()
-        .ok()?;
-    let text = wasm_bindgen_futures::JsFuture::from(answer.text().ok()?)
-        .await
-        .ok()?
-        .as_string()?;
-    Some((answer.status(), text))
+    /// Built-in documents on their way, by path: one request each, whoever waits for it.
+    static LOADING: RefCell<HashMap<&'static str, Loading>> = RefCell::new(HashMap::new());
 }
 
 /// The provider's endpoints when they can be had without waiting: none for a provider without
@@ -89,17 +45,49 @@ fn imported(id: &ProviderId) -> Result<Vec<Endpoint>, String> {
     endpoints(&text).map_err(|e| format!("The imported OpenAPI document cannot be read: {e}"))
 }
 
-/// Fetches and reads the provider's built-in document.
+/// Fetches and reads the provider's built-in document (joining a request already on its way).
 pub async fn fetch(p: &Provider) -> Result<Vec<Endpoint>, String> {
     let Some(path) = p.catalog.and_then(CatalogId::document) else {
         return at_hand(p).unwrap_or_else(|| Ok(Vec::new()));
     };
-    let fallback = "Custom requests still work meanwhile.";
-    let answer = match prefetched(path).await {
-        Some(answer) => Some(answer),
-        None => get_answer(path, &[("Accept", "application/json")], 15).await,
+    let result = loading(path).await;
+    if result.is_err() {
+        // A later look at the provider tries again.
+        LOADING.with(|loading| loading.borrow_mut().remove(path));
+    }
+    result
+}
+
+/// Reads the provider's built-in document before the page is first drawn, waiting at most
+/// `ms`: when it comes in time, the first draw lists its endpoints; when not, the request goes
+/// on and the explorer shows them when it comes.
+pub async fn preload(p: &Provider, ms: i32) {
+    let Some(path) = p.catalog.and_then(CatalogId::document) else {
+        return;
     };
-    match answer {
+    let read = loading(path);
+    let late = crate::platform::sleep_ms(ms).fuse();
+    futures::pin_mut!(late);
+    futures::select! {
+        _ = read.fuse() => {},
+        _ = late => {},
+    }
+}
+
+/// The one request for the document at `path`.
+fn loading(path: &'static str) -> Loading {
+    LOADING.with(|loading| {
+        loading
+            .borrow_mut()
+            .entry(path)
+            .or_insert_with(|| read_builtin(path).boxed_local().shared())
+            .clone()
+    })
+}
+
+async fn read_builtin(path: &'static str) -> Result<Vec<Endpoint>, String> {
+    let fallback = "Custom requests still work meanwhile.";
+    match get_answer(path, &[("Accept", "application/json")], 15).await {
         Some((200, text)) => {
             let list = endpoints(&text).map_err(|e| format!("{path} cannot be read. {e}"))?;
             READ.with(|read| read.borrow_mut().insert(path, list.clone()));

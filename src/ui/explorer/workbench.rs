@@ -156,19 +156,8 @@ impl Workbench {
     /// description is fetched, then the one `settle` picks.
     fn show(self, p: Provider, linked: Signal<Option<String>>) {
         let kept = self.client.ctl().store().draft(&p.id);
-        let base = p.api_base.clone();
-        let ready = move |list: Vec<Endpoint>, kept: Option<Draft>| {
-            let d = settle(kept, linked.get_untracked().as_deref(), &list, &base);
-            self.endpoints.set(list);
-            self.catalog.set(CatalogState::Ready);
-            self.settling.set(false);
-            self.draft.set(d);
-        };
         match documents::at_hand(&p) {
-            Some(Ok(list)) => ready(list, kept),
-            Some(Err(why)) => {
-                self.failed(why, kept, &p);
-            }
+            Some(result) => self.arrived(result, kept, linked, &p),
             None => {
                 self.endpoints.set(Vec::new());
                 self.catalog.set(CatalogState::Loading);
@@ -176,36 +165,40 @@ impl Workbench {
                 if let Some(d) = &kept {
                     self.draft.set(d.clone());
                 }
-                let p = p.clone();
                 leptos::task::spawn_local(async move {
                     let result = documents::fetch(&p).await;
-                    if self.providers.selected.get_untracked() != p.id {
-                        return;
-                    }
-                    match result {
-                        Ok(list) => {
-                            let d =
-                                settle(kept, linked.get_untracked().as_deref(), &list, &p.api_base);
-                            self.endpoints.set(list);
-                            self.catalog.set(CatalogState::Ready);
-                            self.settling.set(false);
-                            self.draft.set(d);
-                        }
-                        Err(why) => self.failed(why, kept, &p),
+                    if self.providers.selected.get_untracked() == p.id {
+                        self.arrived(result, kept, linked, &p);
                     }
                 });
             }
         }
     }
 
-    /// The description could not be had: said, the kept draft left as it is, or a custom
-    /// request to start from.
-    fn failed(self, why: String, kept: Option<Draft>, p: &Provider) {
-        self.endpoints.set(Vec::new());
-        self.catalog.set(CatalogState::Failed(why));
+    /// The provider's endpoints are known: the draft `settle` picks. Or the description could
+    /// not be had: said, the kept draft left as it is, or a custom request to start from.
+    fn arrived(
+        self,
+        result: Result<Vec<Endpoint>, String>,
+        kept: Option<Draft>,
+        linked: Signal<Option<String>>,
+        p: &Provider,
+    ) {
+        let (list, state, draft) = match result {
+            Ok(list) => {
+                let d = settle(kept, linked.get_untracked().as_deref(), &list, &p.api_base);
+                (list, CatalogState::Ready, d)
+            }
+            Err(why) => (
+                Vec::new(),
+                CatalogState::Failed(why),
+                kept.unwrap_or_else(|| Draft::custom(&p.api_base)),
+            ),
+        };
+        self.endpoints.set(list);
+        self.catalog.set(state);
         self.settling.set(false);
-        self.draft
-            .set(kept.unwrap_or_else(|| Draft::custom(&p.api_base)));
+        self.draft.set(draft);
     }
 
     /// Keeps the draft with the provider, the deep link and this tab's storage.
