@@ -242,7 +242,7 @@ pub fn Builder(bench: Workbench) -> impl IntoView {
                     }
                 })}
                 {move || (!problems.with(Vec::is_empty)).then(|| view! {
-                    <p class="banner error" role="alert" id="request-problems">"Not sent: fix the fields marked below each."</p>
+                    <p class="banner error" role="alert" id="request-problems">"Not sent: each field with a problem says what to fix, in red under it."</p>
                 })}
                 {move || bench.scopes.with(Option::is_none).then(|| view! {
                     <p class="banner info">"Not signed in: requests go out without credentials. Authorize (or enter your API key) first."</p>
