@@ -256,17 +256,15 @@ fn check_value(param: &Param, value: &str) -> Option<String> {
 pub fn json_problem(body: &str) -> Option<(usize, usize, String)> {
     serde_json::from_str::<serde_json::Value>(body)
         .err()
-        .map(|e| {
-            (
-                e.line(),
-                e.column(),
-                format!(
-                    "The body is not valid JSON: line {}, column {}: {e}",
-                    e.line(),
-                    e.column()
-                ),
-            )
-        })
+        .map(|e| (e.line(), e.column(), syntax_message(&e)))
+}
+
+fn syntax_message(e: &serde_json::Error) -> String {
+    format!(
+        "The body is not valid JSON: line {}, column {}: {e}",
+        e.line(),
+        e.column()
+    )
 }
 
 /// Builds the request for a catalog endpoint (credentials are attached later, by the client,
@@ -325,11 +323,7 @@ pub fn build(
     let sends_body = endpoint.method.sends_body();
     if sends_body && !draft.body.trim().is_empty() {
         match serde_json::from_str::<serde_json::Value>(&draft.body) {
-            Err(_) => {
-                if let Some((_, _, message)) = json_problem(&draft.body) {
-                    problems.push(problem("body", message));
-                }
-            }
+            Err(e) => problems.push(problem("body", syntax_message(&e))),
             Ok(value) => {
                 let found = endpoint
                     .body_schema
