@@ -1,5 +1,6 @@
 // Discovery: fetch the issuer's metadata (OpenID Connect's document, then RFC 8414's) through
-// the network door, each attempt in the flow log, and hand back the checked document.
+// the network door, each attempt in the flow log, and hand back the checked document; and an
+// API description (an OpenAPI document) fetched the same way.
 
 use super::{Clock, Controller, Crypto, Transport};
 use crate::platform::KeyValue;
@@ -71,15 +72,7 @@ where
             tried.join(" and ")
         ))
     }
-}
 
-impl<S, C, R, T> Controller<S, C, R, T>
-where
-    S: KeyValue + 'static,
-    C: Clock + 'static,
-    R: Crypto + 'static,
-    T: Transport + 'static,
-{
     /// The text of an API description at `url` (an OpenAPI document), through the network door
     /// like any call: straight when the browser may read it, through the proxy when one of its
     /// upstreams is that host. No credential goes with it.
