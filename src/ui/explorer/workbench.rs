@@ -31,9 +31,8 @@ pub struct Workbench {
     providers: Providers,
     pub provider: Memo<Option<Provider>>,
     pub endpoints: RwSignal<Vec<Endpoint>>,
+    /// Loading until the provider's endpoints are known (the draft shown meanwhile is not kept).
     pub catalog: RwSignal<CatalogState>,
-    /// Set until the provider's endpoints are known: the draft shown is not yet kept.
-    settling: RwSignal<bool>,
     pub draft: RwSignal<Draft>,
     /// The catalog endpoint the draft is for (none for a custom request).
     pub endpoint: Memo<Option<Endpoint>>,
@@ -126,8 +125,7 @@ impl Workbench {
             providers,
             provider,
             endpoints,
-            catalog: RwSignal::new(CatalogState::Ready),
-            settling: RwSignal::new(true),
+            catalog: RwSignal::new(CatalogState::Loading),
             draft,
             endpoint,
             sent,
@@ -161,7 +159,6 @@ impl Workbench {
             None => {
                 self.endpoints.set(Vec::new());
                 self.catalog.set(CatalogState::Loading);
-                self.settling.set(true);
                 if let Some(d) = &kept {
                     self.draft.set(d.clone());
                 }
@@ -197,7 +194,6 @@ impl Workbench {
         };
         self.endpoints.set(list);
         self.catalog.set(state);
-        self.settling.set(false);
         self.draft.set(draft);
     }
 
@@ -251,10 +247,10 @@ impl Workbench {
         let target = Memo::new(move |_| draft.with(|d| d.target.clone()));
         Effect::watch(move || target.get(), move |_, _, _| sent.set(None), false);
         // Every keystroke of the draft is kept for this tab: it survives a sign-in round trip.
-        let settling = self.settling;
+        let catalog = self.catalog;
         Effect::new(move |_| {
             let d = draft.get();
-            if settling.get_untracked() {
+            if catalog.with_untracked(|c| *c == CatalogState::Loading) {
                 return;
             }
             if let Err(e) = client
