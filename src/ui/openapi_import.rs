@@ -80,11 +80,13 @@ pub fn OpenApiImport(
                 )),
             }
         }
-        let groups = {
-            let mut g: Vec<&str> = api.endpoints.iter().map(|e| e.group.as_str()).collect();
-            g.dedup();
-            g.len()
-        };
+        // Distinct groups (a document may list a tag's operations apart).
+        let groups = api
+            .endpoints
+            .iter()
+            .map(|e| e.group.as_str())
+            .collect::<std::collections::BTreeSet<_>>()
+            .len();
         lines.insert(
             0,
             format!(
