@@ -70,14 +70,9 @@ def read(path):
                 if k == 0:
                     _, i = leb(body, i)
                     imported += 1
-                elif k == 1:
-                    i += 1
-                    flags = body[i]
-                    i += 1
-                    _, i = leb(body, i)
-                    if flags & 1:
-                        _, i = leb(body, i)
-                elif k == 2:
+                elif k in (1, 2):  # a table (its element type first) or a memory: limits
+                    if k == 1:
+                        i += 1
                     flags = body[i]
                     i += 1
                     _, i = leb(body, i)
