@@ -15,7 +15,8 @@ use crate::ui::widgets::copy_text;
 use crate::wire::{snippet, Lang};
 use leptos::prelude::*;
 
-type Request = (Provider, Draft, Option<Endpoint>, Vec<Endpoint>);
+/// What to send: the provider, the draft, its endpoint, and the scope the call needs.
+type Request = (Provider, Draft, Option<Endpoint>, Option<String>);
 
 /// Where the provider's API description stands.
 #[derive(Clone, Debug, PartialEq)]
@@ -76,13 +77,12 @@ impl Workbench {
             })?;
             missing_scope(Some(&needed), &granted).map(|text| (text, needed))
         });
-        let send = Action::new_local(move |(p, d, e, list): &Request| {
-            let (p, d, e, list) = (p.clone(), d.clone(), e.clone(), list.clone());
+        let send = Action::new_local(move |(p, d, e, scope): &Request| {
+            let (p, d, e, scope) = (p.clone(), d.clone(), e.clone(), scope.clone());
             async move {
                 let Ok(req) = build_request(&p, &d, e.as_ref()) else {
                     return;
                 };
-                let scope = needed_scope(&p, &d, e.as_ref(), &list);
                 let ctl = client.ctl();
                 let title = format!("{} {}", req.method, req.url);
                 let outcome = ctl.call(&p, req.clone(), FlowStep::Api, &title).await;
@@ -276,8 +276,10 @@ impl Workbench {
         match build_request(&p, &d, e.as_ref()) {
             Ok(_) => {
                 self.problems.set(Vec::new());
-                let list = self.endpoints.get_untracked();
-                self.send.dispatch_local((p, d, e, list));
+                let scope = self
+                    .endpoints
+                    .with_untracked(|list| needed_scope(&p, &d, e.as_ref(), list));
+                self.send.dispatch_local((p, d, e, scope));
             }
             Err(list) => self.problems.set(list),
         }
