@@ -73,15 +73,10 @@ const MAX_DEPTH: usize = 16;
 /// How many schema nodes one body's schema may copy (a document cannot make this explode).
 const MAX_NODES: usize = 20_000;
 
-const METHODS: [(&str, Method); 7] = [
-    ("get", Method::Get),
-    ("put", Method::Put),
-    ("post", Method::Post),
-    ("delete", Method::Delete),
-    ("options", Method::Options),
-    ("head", Method::Head),
-    ("patch", Method::Patch),
-];
+/// The method a path item's key names: OpenAPI writes them in lower case (`trace` is not sent).
+fn method_key(key: &str) -> Option<Method> {
+    Method::parse(key).filter(|m| m.as_str().to_ascii_lowercase() == key)
+}
 
 /// Reads a document from its text.
 pub fn parse(text: &str) -> Result<Api, DocError> {
@@ -166,10 +161,9 @@ fn read(root: &Value) -> Result<Api, DocError> {
         let shared = item.get("parameters");
         // In the document's order (the first operation is the one a provider opens on).
         for (name, op) in item {
-            let Some((_, method)) = METHODS.iter().find(|(m, _)| m == name) else {
+            let Some(method) = method_key(name) else {
                 continue;
             };
-            let method = *method;
             let at = format!("{at}.{name}");
             let op = object(resolve(root, op, &at)?, &at)?;
             let endpoint = operation(root, path, method, op, shared, root_security, &at, &mut api)?;
