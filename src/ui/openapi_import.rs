@@ -9,7 +9,6 @@ use crate::catalog::openapi::parse;
 use crate::providers::custom::{CustomDraft, FieldError};
 use crate::providers::discovery::draft_from;
 use leptos::prelude::*;
-use send_wrapper::SendWrapper;
 use wasm_bindgen::JsCast;
 
 /// What was read: the title, what it holds, and what the user should know.
@@ -19,8 +18,8 @@ struct Found {
     lines: Vec<String>,
 }
 
-/// The chosen file's text (`None` when none was chosen or it cannot be read as text).
-async fn file_text(input: SendWrapper<web_sys::HtmlInputElement>) -> Result<String, String> {
+/// The chosen file's name and text, or why there is none.
+async fn file_text(input: &web_sys::HtmlInputElement) -> Result<(String, String), String> {
     let file = input
         .files()
         .and_then(|list| list.get(0))
@@ -28,9 +27,10 @@ async fn file_text(input: SendWrapper<web_sys::HtmlInputElement>) -> Result<Stri
     let name = file.name();
     let text = wasm_bindgen_futures::JsFuture::from(file.text())
         .await
-        .map_err(|_| format!("{name} could not be read as text."))?;
-    text.as_string()
-        .ok_or_else(|| format!("{name} could not be read as text."))
+        .ok()
+        .and_then(|t| t.as_string())
+        .ok_or_else(|| format!("{name} could not be read as text."))?;
+    Ok((name, text))
 }
 
 #[component]
@@ -122,13 +122,8 @@ pub fn OpenApiImport(
             return;
         };
         let input: web_sys::HtmlInputElement = input.unchecked_into();
-        let name = input
-            .files()
-            .and_then(|l| l.get(0))
-            .map(|f| f.name())
-            .unwrap_or_default();
-        match file_text(SendWrapper::new(input)).await {
-            Ok(text) => read(text, None, name).await,
+        match file_text(&input).await {
+            Ok((name, text)) => read(text, None, name).await,
             Err(why) => error.set(Some(why)),
         }
     });
